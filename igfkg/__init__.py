@@ -1,0 +1,38 @@
+"""igfkg: a knowledge graph of the GH–IGF-1 axis in diabetes mellitus.
+
+>>> import igfkg
+>>> kg = igfkg.open()
+>>> [r["effectLabel"].value for r in kg.query("adverse-effects")][:2]
+['arthralgia', 'hypotension']
+"""
+
+from __future__ import annotations
+
+from igfkg.errors import (
+    DataFileError,
+    IgfkgError,
+    ParameterError,
+    QueryError,
+    ReadOnlyError,
+    UnknownNameError,
+    UnknownQueryError,
+)
+from igfkg.graph import BACKENDS, KnowledgeGraph, open
+from igfkg.results import Result, Row
+
+__all__ = [
+    "BACKENDS",
+    "DataFileError",
+    "IgfkgError",
+    "KnowledgeGraph",
+    "ParameterError",
+    "QueryError",
+    "ReadOnlyError",
+    "Result",
+    "Row",
+    "UnknownNameError",
+    "UnknownQueryError",
+    "open",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""``python -m igfkg`` runs the command line."""
+
+from igfkg.cli import main
+
+main()

@@ -1,0 +1,287 @@
+"""Store backends behind one interface: embedded Oxigraph (default) and rdflib.
+
+A backend holds RDF in named graphs and answers SPARQL over their union. Values are bound into
+queries as RDF terms (pyoxigraph ``substitutions``, rdflib ``initBindings``), never as text.
+
+>>> from pyoxigraph import NamedNode, Variable
+>>> b = OxigraphBackend()
+>>> b.load_data(b'<http://x/a> <http://x/p> "1" .', "nt", graph="http://x/g")
+>>> a = NamedNode("http://x/a")
+>>> [str(r["o"]) for r in b.select("SELECT ?s ?o WHERE { ?s ?p ?o }", {"s": a})]
+['"1"']
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pyoxigraph as ox
+
+from igfkg.errors import DataFileError, QueryError, ReadOnlyError
+from igfkg.results import Result, Term
+
+__all__ = ["Backend", "OxigraphBackend", "RdflibBackend", "rdf_format"]
+
+_EXTENSIONS = {
+    "ttl": "ttl",
+    "turtle": "ttl",
+    "nt": "nt",
+    "ntriples": "nt",
+    "nq": "nq",
+    "nquads": "nq",
+    "trig": "trig",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "xml": "xml",
+    "rdf": "xml",
+    "owl": "xml",
+}
+_QUAD_FORMATS = {"nq", "trig"}
+_UPDATE_WORDS = re.compile(
+    r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
+)
+
+
+def rdf_format(name_or_path: str | Path) -> str:
+    """Normalise a format name or file name to one of ttl, nt, nq, trig, jsonld, xml.
+
+    >>> rdf_format("kb.ttl"), rdf_format("turtle"), rdf_format(Path("x.nq"))
+    ('ttl', 'ttl', 'nq')
+    """
+    text = str(name_or_path).lower()
+    if text.endswith(".gz"):
+        text = text[:-3]
+    key = text.rsplit(".", 1)[-1] if "." in text else text
+    try:
+        return _EXTENSIONS[key]
+    except KeyError:
+        known = ", ".join(sorted(set(_EXTENSIONS.values())))
+        raise ValueError(f"unknown RDF format {name_or_path!s}; known: {known}") from None
+
+
+def _strip_prologue(query: str) -> str:
+    """The query text after comments, BASE and PREFIX declarations."""
+    text = re.sub(r"#[^\n]*", "", query)
+    return re.sub(r"^\s*((BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*", "", text, flags=re.I)
+
+
+def check_read_only(query: str) -> None:
+    """Raise ReadOnlyError if ``query`` is a SPARQL update."""
+    if _UPDATE_WORDS.match(_strip_prologue(query)):
+        raise ReadOnlyError("SPARQL updates are refused here: this operation is read-only")
+
+
+class Backend(ABC):
+    """A store of named graphs that answers SPARQL over their union."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def load_file(self, path: Path, graph: str, fmt: str | None = None) -> None:
+        """Load an RDF file into a named graph, atomically (all of it or nothing)."""
+
+    @abstractmethod
+    def load_data(self, data: bytes, fmt: str, graph: str) -> None:
+        """Load RDF given as bytes into a named graph."""
+
+    @abstractmethod
+    def raw_query(self, query: str, bindings: Mapping[str, Term]) -> Result | list[ox.Triple]:
+        """Run a read-only query; SELECT/ASK give a Result, CONSTRUCT/DESCRIBE triples."""
+
+    @abstractmethod
+    def quads(self) -> Iterable[ox.Quad]:
+        """Every quad of the store."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """The number of quads."""
+
+    def is_empty(self) -> bool:
+        """True if the store holds no quad."""
+        return len(self) == 0
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Result:
+        """Run a SELECT or ASK query and return its Result."""
+        out = self.query(query, bindings)
+        if not isinstance(out, Result):
+            raise QueryError("expected a SELECT or ASK query, got CONSTRUCT or DESCRIBE")
+        return out
+
+    def query(
+        self, query: str, bindings: Mapping[str, Term] | None = None
+    ) -> Result | list[ox.Triple]:
+        """Run a read-only SPARQL query with ``bindings`` substituted as RDF terms."""
+        check_read_only(query)
+        return self.raw_query(query, bindings or {})
+
+    def serialize(self, fmt: str) -> bytes:
+        """The whole store in an RDF format; triple formats merge the named graphs."""
+        fmt = rdf_format(fmt)
+        if fmt in _QUAD_FORMATS:
+            return ox.serialize(sorted(self.quads(), key=str), format=_OX[fmt]) or b""
+        triples = sorted(
+            {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()}, key=str
+        )
+        if fmt in {"jsonld", "xml"}:
+            import rdflib
+
+            g = rdflib.Graph()
+            g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+            return g.serialize(
+                format={"jsonld": "json-ld", "xml": "pretty-xml"}[fmt], encoding="utf-8"
+            )
+        return ox.serialize(triples, format=_OX[fmt]) or b""
+
+
+_OX = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "xml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def syntax_error(source: str, error: SyntaxError) -> DataFileError:
+    """A DataFileError naming the file, line and column of a parser's SyntaxError."""
+    message = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(error.msg))
+    return DataFileError(source, message, error.lineno, error.offset)
+
+
+def parse_quads(data: bytes, fmt: str, graph: str | None, source: str = "<data>") -> list[ox.Quad]:
+    """Parse RDF bytes into quads; triples go to ``graph`` (None: the default graph).
+
+    Blank nodes are renamed, so files loaded one after another never share one by accident.
+    A syntax error raises DataFileError with the file, line and column.
+
+    >>> parse_quads(b"<http://x/a> <http://x/p> .", "nt", None, "bad.nt")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    igfkg.errors.DataFileError: bad.nt:1:27: The object of a triple must be an IRI, a blank node ...
+    """
+    fmt = rdf_format(fmt)
+    target: ox.NamedNode | ox.DefaultGraph = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    try:
+        parsed = list(ox.parse(data, format=_OX[fmt], rename_blank_nodes=True))
+    except SyntaxError as error:
+        raise syntax_error(source, error) from None
+    if fmt in _QUAD_FORMATS:
+        return [q for q in parsed if isinstance(q, ox.Quad)]
+    return [ox.Quad(t.subject, t.predicate, t.object, target) for t in parsed]
+
+
+class OxigraphBackend(Backend):
+    """Embedded Oxigraph: in memory, or persistent on disk when given a path."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.store = ox.Store(str(path)) if path is not None else ox.Store()
+
+    def load_file(self, path: Path, graph: str, fmt: str | None = None) -> None:
+        fmt = fmt or rdf_format(path)
+        self.load_data(Path(path).read_bytes(), fmt, graph, source=str(path))
+
+    def load_data(self, data: bytes, fmt: str, graph: str, source: str = "<data>") -> None:
+        # Parse fully first, so a syntax error leaves the store untouched.
+        quads = parse_quads(data, fmt, graph, source)
+        if self.path is None:
+            self.store.extend(quads)
+        else:
+            self.store.bulk_extend(quads)
+
+    def raw_query(self, query: str, bindings: Mapping[str, Term]) -> Result | list[ox.Triple]:
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in bindings.items()
+        }
+        try:
+            out = self.store.query(query, use_default_graph_as_union=True, substitutions=subs)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+        except RuntimeError as error:
+            # e.g. a bound variable missing from the projection (pyoxigraph substitutes only
+            # projected variables); canned queries project every parameter.
+            raise QueryError(str(error)) from None
+        if isinstance(out, ox.QuerySolutions):
+            names = [v.value for v in out.variables]
+            return Result(names, [tuple(sol[n] for n in names) for sol in out])
+        if isinstance(out, ox.QueryBoolean):
+            return Result([], boolean=bool(out))
+        return list(out)
+
+    def quads(self) -> Iterable[ox.Quad]:
+        return self.store.quads_for_pattern(None, None, None, None)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+class RdflibBackend(Backend):
+    """rdflib's in-memory Dataset, for pySHACL, owlready2 and rdflib users."""
+
+    name = "rdflib"
+
+    def __init__(self) -> None:
+        import rdflib
+
+        self.dataset = rdflib.Dataset(default_union=True)
+
+    def load_file(self, path: Path, graph: str, fmt: str | None = None) -> None:
+        fmt = fmt or rdf_format(path)
+        self.load_data(Path(path).read_bytes(), fmt, graph, source=str(path))
+
+    def load_data(self, data: bytes, fmt: str, graph: str, source: str = "<data>") -> None:
+        # Oxigraph parses (fast, with line numbers); rdflib receives the checked triples.
+        quads = parse_quads(data, fmt, graph, source)
+        from igfkg.convert import to_rdflib_term
+
+        for q in quads:
+            ctx = self.dataset.graph(to_rdflib_term(q.graph_name))
+            ctx.add(
+                (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object))
+            )
+
+    def raw_query(self, query: str, bindings: Mapping[str, Term]) -> Result | list[ox.Triple]:
+        from pyparsing import ParseException
+
+        from igfkg.convert import from_rdflib_term, to_rdflib_term
+
+        init = {k: to_rdflib_term(v) for k, v in bindings.items()}
+        try:
+            out = self.dataset.query(query, initBindings=init)
+        except ParseException as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+        if out.type == "ASK":
+            return Result([], boolean=bool(out.askAnswer))
+        if out.type == "SELECT":
+            names = [str(v) for v in out.vars or []]
+            rows: list[tuple[Term | None, ...]] = []
+            for row in out:
+                values: Any = row
+                rows.append(tuple(None if v is None else from_rdflib_term(v) for v in values))
+            return Result(names, rows)
+        triples: list[ox.Triple] = []
+        for triple in out:
+            s, p, o = triple  # type: ignore[misc]
+            triples.append(ox.Triple(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o)))
+        return triples
+
+    def quads(self) -> Iterable[ox.Quad]:
+        from igfkg.convert import from_rdflib_term
+
+        for s, p, o, g in self.dataset.quads((None, None, None, None)):
+            graph = (
+                ox.DefaultGraph()
+                if g is None
+                else from_rdflib_term(g.identifier if hasattr(g, "identifier") else g)
+            )
+            yield ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), graph)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.dataset.quads((None, None, None, None)))

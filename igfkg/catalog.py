@@ -1,0 +1,197 @@
+"""The catalog of canned queries: one SPARQL file per competency question.
+
+Each ``queries/<id>.rq`` starts with ``#+`` header lines: ``question``, ``keywords`` and one
+``param`` line per parameter, ``#+ param: NAME KIND [default=VALUE] [optional] [var=VARIABLE] |
+DESCRIPTION`` where KIND is ``entity`` (resolved to an IRI from an IRI, CURIE or label) or
+``literal``. Parameters are bound as RDF terms, never pasted into the query text.
+
+>>> q = catalog().get("adverse-effects")
+>>> q.params[0].name, q.params[0].default
+('drug', 'kb:mecasermin')
+>>> "adverse-effects" in catalog().ids()
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from igfkg import resources
+from igfkg.errors import ParameterError, UnknownQueryError
+from igfkg.results import Result, Term
+
+if TYPE_CHECKING:
+    from igfkg.graph import KnowledgeGraph
+
+__all__ = ["CannedQuery", "Catalog", "Parameter", "catalog"]
+
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<kind>entity|literal)(?P<opts>(\s+\S+)*?)\s*\|\s*(?P<doc>.+)$"
+)
+SIB_BASE = "https://w3id.org/igfkg/sparql-examples/"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A query parameter: its name, kind (entity or literal), default and the variable it binds."""
+
+    name: str
+    kind: str
+    description: str
+    default: str | None = None
+    optional: bool = False
+    variable: str = ""
+
+    def __str__(self) -> str:
+        extra = f" = {self.default}" if self.default else (" (optional)" if self.optional else "")
+        return f"{self.name} ({self.kind}){extra}"
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """One canned query: id, the question it answers, keywords, parameters and SPARQL text."""
+
+    id: str
+    question: str
+    keywords: tuple[str, ...]
+    params: tuple[Parameter, ...]
+    sparql: str
+    path: Path
+
+    def bindings(self, kg: KnowledgeGraph, values: Mapping[str, str | None]) -> dict[str, Term]:
+        """Resolve parameter values (or defaults) to RDF terms keyed by query variable."""
+        known = {p.name for p in self.params}
+        unknown = sorted(k for k, v in values.items() if k not in known and v is not None)
+        if unknown:
+            names = ", ".join(sorted(known)) or "none"
+            raise ParameterError(
+                f"query {self.id!r} has no parameter {unknown[0]!r}; its parameters: {names}"
+            )
+        out: dict[str, Term] = {}
+        for p in self.params:
+            value = values.get(p.name)
+            if value is None:
+                value = p.default
+            if value is None:
+                if p.optional:
+                    continue
+                raise ParameterError(
+                    f"query {self.id!r} needs parameter {p.name!r}: {p.description}"
+                )
+            out[p.variable] = kg.resolve(value) if p.kind == "entity" else ox.Literal(value)
+        return out
+
+    def run(self, kg: KnowledgeGraph, values: Mapping[str, str | None]) -> Result:
+        """Run on ``kg`` with parameter values given as IRI, CURIE or label strings."""
+        return kg.select(self.sparql, self.bindings(kg, values))
+
+
+def parse_query_file(path: Path) -> CannedQuery:
+    """Read one ``.rq`` file with its ``#+`` header."""
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#+"):
+            continue
+        key, sep, value = line[2:].strip().partition(":")
+        if not sep:
+            raise ValueError(f"{path}:{number}: header line needs 'key: value': {line!r}")
+        fields.setdefault(key.strip(), []).append(value.strip())
+    if "question" not in fields:
+        raise ValueError(f"{path}: no '#+ question:' header")
+    params = []
+    for raw in fields.get("param", []):
+        m = _PARAM.match(raw)
+        if m is None:
+            raise ValueError(f"{path}: bad param header {raw!r}")
+        opts: dict[str, str] = {}
+        for option in m["opts"].split():
+            key, _, value = option.partition("=")
+            opts[key] = value or "true"
+        params.append(
+            Parameter(
+                name=m["name"],
+                kind=m["kind"],
+                description=m["doc"],
+                default=opts.get("default"),
+                optional="optional" in opts,
+                variable=opts.get("var", m["name"]),
+            )
+        )
+    keywords = tuple(
+        k.strip() for k in ",".join(fields.get("keywords", [])).split(",") if k.strip()
+    )
+    return CannedQuery(path.stem, fields["question"][0], keywords, tuple(params), text, path)
+
+
+class Catalog:
+    """The canned queries by id."""
+
+    def __init__(self, queries: list[CannedQuery]) -> None:
+        self._queries = {q.id: q for q in queries}
+
+    def __iter__(self) -> Iterator[CannedQuery]:
+        return iter(self._queries.values())
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def ids(self) -> list[str]:
+        """The query ids, sorted."""
+        return sorted(self._queries)
+
+    def get(self, query_id: str) -> CannedQuery:
+        """The query with this id, or UnknownQueryError listing the known ones."""
+        try:
+            return self._queries[query_id]
+        except KeyError:
+            raise UnknownQueryError(query_id, self.ids()) from None
+
+    def to_markdown(self) -> str:
+        """The catalog as a Markdown table: id, question, parameters."""
+        lines = ["| id | question | parameters |", "|---|---|---|"]
+        for q in sorted(self, key=lambda q: q.id):
+            params = ", ".join(f"`{p}`" for p in q.params) or "—"
+            lines.append(f"| `{q.id}` | {q.question} | {params} |")
+        return "\n".join(lines) + "\n"
+
+    def to_sib_turtle(self) -> str:
+        """The catalog in the SIB sparql-examples form (``sh:SPARQLExecutable``), as Turtle."""
+        lines = [
+            "@prefix ex: <" + SIB_BASE + "> .",
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+            "@prefix schema: <https://schema.org/> .",
+            "@prefix sh: <http://www.w3.org/ns/shacl#> .",
+            "",
+        ]
+        for q in sorted(self, key=lambda q: q.id):
+            body = "\n".join(ln for ln in q.sparql.splitlines() if not ln.startswith("#+"))
+            keywords = " , ".join(_turtle_string(k) for k in q.keywords)
+            lines += [
+                f"ex:{q.id} a sh:SPARQLExecutable, sh:SPARQLSelectExecutable ;",
+                f"    rdfs:comment {_turtle_string(q.question)}@en ;",
+                f"    sh:select {_turtle_string(body.strip())} ;",
+            ]
+            if keywords:
+                lines.append(f"    schema:keywords {keywords} ;")
+            lines[-1] = lines[-1][:-2] + " ."
+            lines.append("")
+        return "\n".join(lines)
+
+
+def _turtle_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    """The bundled catalog."""
+    return Catalog([parse_query_file(p) for p in resources.query_files()])

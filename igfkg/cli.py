@@ -1,0 +1,212 @@
+"""The ``igfkg`` command line: a thin layer over the Python API.
+
+Exit codes: 0 success; 1 the graph does not conform (validate) or is inconsistent (reason);
+2 bad input (unknown query, entity or parameter, bad SPARQL, unreadable file, usage error);
+3 store or environment failure (for example Java missing for the reasoner).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from igfkg.errors import IgfkgError
+from igfkg.results import FORMATS, Result
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILS, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _graph(ctx: click.Context) -> Any:
+    from igfkg.graph import default_spec, open
+
+    store = ctx.obj["store"]
+    return open(f"oxigraph:{store}" if store else default_spec())
+
+
+def _handled(func: F) -> F:
+    """Turn igfkg errors into one clear line and a documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return func(*args, **kwargs)
+        except IgfkgError as error:
+            if ctx.obj.get("debug"):
+                raise
+            click.echo(f"igfkg: error: {error}", err=True)
+            ctx.exit(EXIT_INPUT)
+        except OSError as error:
+            if ctx.obj.get("debug"):
+                raise
+            click.echo(f"igfkg: store error: {error}", err=True)
+            ctx.exit(EXIT_STORE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _emit(result: Any, fmt: str) -> None:
+    if isinstance(result, Result):
+        click.echo(result.serialize(fmt), nl=False)
+        return
+    import pyoxigraph as ox
+
+    data = ox.serialize(result, format=ox.RdfFormat.TURTLE) or b""
+    click.echo(data.decode("utf-8"), nl=False)
+
+
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people; csv, tsv and json are the W3C SPARQL 1.1 results formats.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    envvar="IGFKG_STORE",
+    help="Persistent Oxigraph store folder (created and loaded if empty). Default: in memory.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="igfkg")
+@click.pass_context
+def main(ctx: click.Context, store: Path | None, debug: bool) -> None:
+    """igfkg: the GH–IGF-1 axis in diabetes mellitus, as a knowledge graph."""
+    ctx.ensure_object(dict)
+    ctx.obj.update(store=store, debug=debug)
+
+
+@main.command("queries")
+@click.option("--markdown", is_flag=True, help="As the Markdown table of the README.")
+@click.option("--sib", is_flag=True, help="As RDF (Turtle) in the SIB sparql-examples form.")
+@_handled
+def queries_cmd(markdown: bool, sib: bool) -> None:
+    """List the canned queries: id, question, parameters."""
+    from igfkg.catalog import catalog
+
+    if sib:
+        click.echo(catalog().to_sib_turtle(), nl=False)
+        return
+    if markdown:
+        click.echo(catalog().to_markdown(), nl=False)
+        return
+    for q in sorted(catalog(), key=lambda q: q.id):
+        params = ", ".join(str(p) for p in q.params) or "none"
+        click.echo(f"{q.id}\n    {q.question}\n    parameters: {params}")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--param")
+        out[name.strip()] = value
+    return out
+
+
+@main.command("query")
+@click.argument("query_id")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter: IRI, CURIE (MESH:D007334) or label. Repeatable.",
+)
+@_FORMAT
+@click.pass_context
+@_handled
+def query_cmd(ctx: click.Context, query_id: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run the canned query QUERY_ID."""
+    from igfkg.catalog import catalog
+
+    canned = catalog().get(query_id)
+    values = _parse_params(params)
+    _emit(canned.run(_graph(ctx), values), fmt)
+
+
+@main.command("sparql")
+@click.argument("text", required=False)
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the query from a file.",
+)
+@_FORMAT
+@click.pass_context
+@_handled
+def sparql_cmd(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> None:
+    """Run read-only SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) given as TEXT or --file."""
+    if (text is None) == (file is None):
+        raise click.UsageError("give the query as TEXT or with --file, not both or neither")
+    query = file.read_text(encoding="utf-8") if file is not None else str(text)
+    _emit(_graph(ctx).sparql(query), fmt)
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+@_handled
+def validate_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """SHACL-validate the graph, or the given data FILES (with the bundled ontology)."""
+    from igfkg.validation import validate_files
+
+    report = validate_files(list(files)) if files else _graph(ctx).validate()
+    click.echo(report.text(), nl=False)
+    ctx.exit(EXIT_OK if report.conforms else EXIT_FAILS)
+
+
+@main.command("reason")
+@click.pass_context
+@_handled
+def reason_cmd(ctx: click.Context) -> None:
+    """Check consistency and coherence with HermiT (needs Java)."""
+    from igfkg.reasoning import check_consistency
+
+    report = check_consistency(_graph(ctx).export("nt"))
+    click.echo(report.text(), nl=False)
+    ctx.exit(EXIT_OK if report.ok else EXIT_FAILS)
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml"]),
+    default="ttl",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
+@click.pass_context
+@_handled
+def export_cmd(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Export the whole graph as loaded."""
+    data = _graph(ctx).export(fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(output)

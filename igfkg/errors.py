@@ -1,0 +1,64 @@
+"""Errors raised by igfkg: one shallow hierarchy under built-in exceptions.
+
+>>> issubclass(UnknownNameError, LookupError), issubclass(ParameterError, ValueError)
+(True, True)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataFileError",
+    "IgfkgError",
+    "ParameterError",
+    "QueryError",
+    "ReadOnlyError",
+    "UnknownNameError",
+    "UnknownQueryError",
+]
+
+
+class IgfkgError(Exception):
+    """Base class of every error igfkg raises on purpose."""
+
+
+class UnknownNameError(IgfkgError, LookupError):
+    """A name, CURIE or IRI that matches no entity; ``suggestions`` holds the closest labels."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; closest matches: {', '.join(suggestions)}" if suggestions else ""
+        super().__init__(f"unknown entity {name!r}{hint}")
+
+
+class UnknownQueryError(IgfkgError, LookupError):
+    """A canned query id that is not in the catalog."""
+
+    def __init__(self, query_id: str, known: list[str]) -> None:
+        self.query_id = query_id
+        super().__init__(f"unknown query {query_id!r}; known queries: {', '.join(known)}")
+
+
+class ParameterError(IgfkgError, ValueError):
+    """A missing, unknown or ill-formed query parameter."""
+
+
+class QueryError(IgfkgError, ValueError):
+    """A SPARQL query that does not parse or cannot run."""
+
+
+class ReadOnlyError(IgfkgError, PermissionError):
+    """An update sent to a read-only operation."""
+
+
+class DataFileError(IgfkgError, ValueError):
+    """An RDF data file that cannot be read; names the file, line and column."""
+
+    def __init__(
+        self, path: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        where = path if line is None else f"{path}:{line}" + (f":{column}" if column else "")
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,208 @@
+"""The knowledge graph: one front door, :func:`open`, over a chosen backend.
+
+>>> kg = open()
+>>> kg.resolve("somatomedin C").value
+'https://w3id.org/igfkg/kb/igf-1'
+>>> kg.resolve("UniProtKB:P05019").value
+'https://w3id.org/igfkg/kb/igf-1'
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from igfkg import resources
+from igfkg.backends import Backend, OxigraphBackend, RdflibBackend
+from igfkg.errors import UnknownNameError
+from igfkg.namespaces import GRAPH_KB, GRAPH_ONTOLOGY, KB, expand_curie
+from igfkg.results import Result, Term
+
+if TYPE_CHECKING:
+    import rdflib
+
+__all__ = ["BACKENDS", "KnowledgeGraph", "open"]
+
+BACKENDS = ("oxigraph", "rdflib")
+
+_LOOKUP = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity ?rank ?needle WHERE {
+  { ?entity rdfs:label ?label . BIND(0 AS ?rank) }
+  UNION { ?entity skos:altLabel ?label . BIND(1 AS ?rank) }
+  UNION { ?entity skos:notation ?label . BIND(1 AS ?rank) }
+  FILTER(LCASE(STR(?label)) = ?needle)
+}
+"""
+
+_BY_MAPPING = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity ?iri WHERE { ?entity skos:exactMatch ?iri }
+"""
+
+# pyoxigraph substitutes only variables of the projection, so bound variables are projected.
+_KNOWN = """
+SELECT ?p ?iri WHERE { { ?iri ?p ?o } UNION { ?s ?p ?iri } } LIMIT 1
+"""
+
+_LABELS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?label WHERE { ?entity rdfs:label|skos:altLabel ?label }
+"""
+
+
+def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
+    """Open a knowledge graph: ``oxigraph:`` (memory), ``oxigraph:PATH`` (disk) or ``rdflib:``.
+
+    The bundled ontology and knowledge base are loaded unless ``bundled=False``; a persistent
+    store that already holds data is used as it is.
+
+    >>> open("neo4j:")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown backend 'neo4j'; known backends: oxigraph, rdflib
+    """
+    kind, _, location = spec.partition(":")
+    backend: Backend
+    if kind == "oxigraph":
+        backend = OxigraphBackend(Path(location) if location else None)
+    elif kind == "rdflib":
+        if location:
+            raise ValueError("the rdflib backend is in memory only; use 'rdflib:'")
+        backend = RdflibBackend()
+    else:
+        raise ValueError(f"unknown backend {kind!r}; known backends: {', '.join(BACKENDS)}")
+    kg = KnowledgeGraph(backend)
+    if bundled and backend.is_empty():
+        kg.load_bundled()
+    return kg
+
+
+def default_spec() -> str:
+    """The store named by ``IGFKG_STORE`` (a path), else the in-memory Oxigraph store."""
+    path = os.environ.get("IGFKG_STORE")
+    return f"oxigraph:{path}" if path else "oxigraph:"
+
+
+class KnowledgeGraph:
+    """The igfkg graph on one backend: canned and ad-hoc queries, lookup, traversal, checks."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph(backend={self.backend.name!r}, quads={len(self.backend)})"
+
+    def __len__(self) -> int:
+        return len(self.backend)
+
+    def load_bundled(self) -> None:
+        """Load the bundled ontology and knowledge base into their named graphs."""
+        for path in resources.ontology_files():
+            self.backend.load_file(path, GRAPH_ONTOLOGY)
+        for path in resources.kb_files():
+            self.backend.load_file(path, GRAPH_KB)
+
+    def load(self, path: str | Path, *, graph: str, fmt: str | None = None) -> None:
+        """Load an RDF file into the named graph ``graph``; a bad file changes nothing."""
+        self.backend.load_file(Path(path), graph, fmt)
+
+    # -- queries -------------------------------------------------------------------------
+
+    def sparql(
+        self, text: str, bindings: Mapping[str, Term] | None = None
+    ) -> Result | list[ox.Triple]:
+        """Run read-only SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused.
+
+        >>> kg = open()
+        >>> bool(kg.sparql("ASK { ?s a <https://w3id.org/igfkg/Drug> }"))
+        True
+        """
+        return self.backend.query(text, bindings)
+
+    def select(self, text: str, bindings: Mapping[str, Term] | None = None) -> Result:
+        """Run a SELECT (or ASK) query and return its Result."""
+        return self.backend.select(text, bindings)
+
+    def query(self, query_id: str, **params: str | None) -> Result:
+        """Run a canned query by id, with parameters given as IRI, CURIE or label.
+
+        >>> kg = open()
+        >>> rows = kg.query("adverse-effects", drug="rhIGF-1")
+        >>> less = [r for r in rows if r["frequency"].value.endswith("LessCommon")]
+        >>> sorted(r["effectLabel"].value for r in less)
+        ["Bell's palsy", 'raised intracranial pressure']
+        """
+        from igfkg.catalog import catalog
+
+        return catalog().get(query_id).run(self, params)
+
+    # -- lookup --------------------------------------------------------------------------
+
+    def resolve(self, name: str) -> ox.NamedNode:
+        """The IRI of an entity given by IRI, CURIE, label or synonym (case-insensitive)."""
+        text = name.strip()
+        if text.startswith("<") and text.endswith(">"):
+            text = text[1:-1]
+        iri: str | None = None
+        if text.startswith(("http://", "https://")):
+            iri = text
+        elif ":" in text:
+            iri = expand_curie(text)
+        if iri is not None and not any(c.isspace() for c in iri):
+            node = ox.NamedNode(iri)
+            if not iri.startswith(KB):
+                mapped = self.select(_BY_MAPPING, {"iri": node})
+                kb_hits = sorted(
+                    (r["entity"] for r in mapped if isinstance(r["entity"], ox.NamedNode)),
+                    key=lambda t: t.value,
+                )
+                if len(kb_hits) == 1:
+                    return kb_hits[0]
+            if self.select(_KNOWN, {"iri": node}):
+                return node
+        hits = self.select(_LOOKUP, {"needle": ox.Literal(text.casefold())})
+        ranked = sorted(
+            (0 if entity.value.startswith(KB) else 1, int(str(rank.value)), entity.value)
+            for entity, rank in ((r["entity"], r["rank"]) for r in hits)
+            if isinstance(entity, ox.NamedNode) and isinstance(rank, ox.Literal)
+        )
+        if ranked:
+            return ox.NamedNode(ranked[0][2])
+        raise UnknownNameError(name, self.suggest(text))
+
+    def suggest(self, text: str, n: int = 5) -> list[str]:
+        """The labels and synonyms closest to ``text``."""
+        labels = {r["label"].value for r in self.select(_LABELS) if r["label"] is not None}
+        by_fold: dict[str, str] = {}
+        for label in sorted(labels):
+            by_fold.setdefault(label.casefold(), label)
+        close = difflib.get_close_matches(text.casefold(), list(by_fold), n=n, cutoff=0.5)
+        return [by_fold[c] for c in close]
+
+    # -- interop -------------------------------------------------------------------------
+
+    def export(self, fmt: str = "ttl") -> bytes:
+        """The whole graph as loaded, in ttl, nt, nq, trig, jsonld or xml."""
+        return self.backend.serialize(fmt)
+
+    def to_rdflib(self) -> rdflib.Dataset:
+        """A copy of the graph as an rdflib Dataset (named graphs kept)."""
+        import rdflib
+
+        ds = rdflib.Dataset(default_union=True)
+        ds.parse(data=self.backend.serialize("nq"), format="nquads")
+        return ds
+
+    def validate(self, *, extra: list[Path] | None = None) -> Any:
+        """Validate the graph against the bundled SHACL shapes (see :mod:`igfkg.validation`)."""
+        from igfkg.validation import validate_graph
+
+        return validate_graph(self, extra=extra)

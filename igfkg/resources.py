@@ -1,0 +1,45 @@
+"""The bundled ontology, knowledge base, shapes and queries.
+
+They ship inside the wheel under ``igfkg/_data``; in a source checkout they are the top-level
+``ontology/``, ``shapes/`` and ``queries/`` folders.
+
+>>> [p.name for p in ontology_files()]
+['igfkg.ttl']
+>>> "claims.ttl" in [p.name for p in kb_files()]
+True
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+__all__ = ["data_root", "kb_files", "ontology_files", "query_files", "shape_files"]
+
+
+def data_root() -> Path:
+    """The folder that holds ``ontology/``, ``shapes/`` and ``queries/``."""
+    packaged = Path(str(files("igfkg"))) / "_data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent
+
+
+def ontology_files() -> list[Path]:
+    """The ontology (TBox) Turtle files."""
+    return sorted((data_root() / "ontology").glob("*.ttl"))
+
+
+def kb_files() -> list[Path]:
+    """The knowledge-base Turtle files."""
+    return sorted((data_root() / "ontology" / "kb").glob("*.ttl"))
+
+
+def shape_files() -> list[Path]:
+    """The SHACL shapes files."""
+    return sorted((data_root() / "shapes").glob("*.ttl"))
+
+
+def query_files() -> list[Path]:
+    """The canned SPARQL queries, one per file."""
+    return sorted((data_root() / "queries").glob("*.rq"))

@@ -1,0 +1,186 @@
+"""SHACL validation with pySHACL, and reports that name the shape and the focus node.
+
+Claims are blank ``owl:Axiom`` nodes; reports name them by their ``dcterms:identifier``.
+
+>>> report = validate_files([])
+>>> report.conforms, len(report.violations)
+(True, 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from igfkg import resources
+from igfkg.errors import DataFileError
+from igfkg.namespaces import GRAPH_ONTOLOGY, compact
+
+if TYPE_CHECKING:
+    import rdflib
+
+    from igfkg.graph import KnowledgeGraph
+
+__all__ = ["ValidationReport", "Violation", "validate_data", "validate_files", "validate_graph"]
+
+_SH = "http://www.w3.org/ns/shacl#"
+_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result: which shape, which focus node, which path and value, and why."""
+
+    focus: str
+    focus_name: str
+    shape: str
+    severity: str
+    message: str
+    path: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = f" {compact(self.path)}" if self.path else ""
+        value = f" = {self.value}" if self.value is not None else ""
+        return (
+            f"{self.severity.upper()} {compact(self.shape)}: {self.focus_name}{where}{value}\n"
+            f"    {self.message}"
+        )
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of a validation: ``conforms`` and the violations, sorted."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+
+    def text(self) -> str:
+        """A readable report for people."""
+        if self.conforms:
+            return "Conforms: the graph satisfies every igfkg shape.\n"
+        lines = [f"Does not conform: {len(self.violations)} violation(s).", ""]
+        lines += [str(v) for v in self.violations]
+        return "\n".join(lines) + "\n"
+
+
+def shapes_graph() -> rdflib.Graph:
+    """The bundled SHACL shapes as an rdflib Graph."""
+    import rdflib
+
+    g = rdflib.Graph()
+    for path in resources.shape_files():
+        g.parse(path, format="turtle")
+    return g
+
+
+def ontology_graph() -> rdflib.Graph:
+    """The bundled ontology as an rdflib Graph."""
+    import rdflib
+
+    g = rdflib.Graph()
+    for path in resources.ontology_files():
+        g.parse(path, format="turtle")
+    return g
+
+
+def _name(data: rdflib.Graph, node: rdflib.term.Node) -> str:
+    import rdflib
+
+    if isinstance(node, rdflib.BNode):
+        ident = data.value(node, rdflib.URIRef(_IDENTIFIER))
+        return f"claim {ident!s}" if ident is not None else f"_:{node}"
+    if isinstance(node, rdflib.URIRef):
+        return compact(str(node))
+    return repr(str(node))
+
+
+def validate_data(data: rdflib.Graph, ontology: rdflib.Graph | None = None) -> ValidationReport:
+    """Validate ``data`` (with ``ontology`` for class hierarchy) against the bundled shapes."""
+    import pyshacl
+    import rdflib
+
+    sh = rdflib.Namespace(_SH)
+    conforms, report, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology if ontology is not None else ontology_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    violations = []
+    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+        focus = report.value(result, sh.focusNode)
+        path = report.value(result, sh.resultPath)
+        value = report.value(result, sh.value)
+        violations.append(
+            Violation(
+                focus=str(focus),
+                focus_name=_name(data, focus) if focus is not None else "?",
+                shape=str(report.value(result, sh.sourceShape)),
+                severity=str(report.value(result, sh.resultSeverity)).rsplit("#", 1)[-1],
+                message=str(report.value(result, sh.resultMessage) or ""),
+                path=str(path) if isinstance(path, rdflib.URIRef) else None,
+                value=None if value is None else str(value),
+            )
+        )
+    violations.sort(key=lambda v: (v.shape, v.focus_name, v.path or "", v.value or ""))
+    return ValidationReport(bool(conforms), violations)
+
+
+def read_rdf(paths: Iterable[Path]) -> rdflib.Graph:
+    """Parse RDF files into one rdflib Graph; a syntax error names file, line and column."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from igfkg.backends import _OX, rdf_format, syntax_error
+
+    out = rdflib.Graph()
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise DataFileError(str(path), error.strerror or str(error)) from None
+        try:
+            triples = ox.serialize(
+                [
+                    ox.Triple(q.subject, q.predicate, q.object)
+                    for q in ox.parse(data, format=_OX[rdf_format(path)])
+                ],
+                format=ox.RdfFormat.N_TRIPLES,
+            )
+        except SyntaxError as error:
+            raise syntax_error(str(path), error) from None
+        out.parse(data=triples or b"", format="nt")
+    return out
+
+
+def validate_files(paths: Iterable[Path]) -> ValidationReport:
+    """Validate RDF data files against the bundled shapes, with the bundled ontology."""
+    return validate_data(read_rdf(paths))
+
+
+def validate_graph(kg: KnowledgeGraph, *, extra: list[Path] | None = None) -> ValidationReport:
+    """Validate every graph of ``kg`` except the ontology, plus ``extra`` files."""
+    import rdflib
+
+    from igfkg.convert import to_rdflib_term
+
+    data = rdflib.Graph()
+    for quad in kg.backend.quads():
+        graph = quad.graph_name
+        if getattr(graph, "value", None) == GRAPH_ONTOLOGY:
+            continue
+        data.add(
+            (
+                to_rdflib_term(quad.subject),
+                to_rdflib_term(quad.predicate),
+                to_rdflib_term(quad.object),
+            )
+        )
+    if extra:
+        data += read_rdf(extra)
+    return validate_data(data)

@@ -1,0 +1,138 @@
+"""The command line: thin commands, standard formats, one-line errors, documented exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from igfkg.cli import main
+
+from .conftest import DATA
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_queries_lists_the_catalog() -> None:
+    code, out, _ = run("queries")
+    assert code == 0
+    assert "adverse-effects" in out
+    assert "drug (entity) = kb:mecasermin" in out
+
+
+def test_query_json_is_sparql_results_json() -> None:
+    code, out, _ = run("query", "adverse-effects", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["head"]["vars"][:3] == ["drug", "effect", "effectLabel"]
+    labels = {b["effectLabel"]["value"] for b in doc["results"]["bindings"]}
+    assert "Bell's palsy" in labels
+    first = doc["results"]["bindings"][0]
+    assert first["effect"]["type"] == "uri"
+    assert first["effectLabel"]["xml:lang"] == "en"
+
+
+def test_query_csv_and_tsv() -> None:
+    code, out, _ = run("query", "major-topics", "-p", "article=PMID:15832492", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert sorted(r["qualifierLabel"] for r in rows) == [
+        "drug therapy",
+        "drug therapy",
+        "therapeutic use",
+    ]
+    code, out, _ = run("query", "major-topics", "--format", "tsv")
+    assert out == (DATA / "golden" / "major-topics.tsv").read_text(encoding="utf-8")
+
+
+def test_query_table_for_people() -> None:
+    code, out, _ = run("query", "axis-in-diabetes")
+    assert code == 0
+    assert "increased growth hormone secretion" in out
+    assert "(3 rows)" in out
+
+
+def test_unknown_query_exit_2_one_line() -> None:
+    code, _out, err = run("query", "nope")
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "unknown query 'nope'" in err
+
+
+def test_unknown_entity_names_closest() -> None:
+    code, _, err = run("query", "adverse-effects", "-p", "drug=mecasermn")
+    assert code == 2
+    assert "closest matches: mecasermin" in err
+
+
+def test_bad_param_syntax_is_a_usage_error() -> None:
+    code, _, err = run("query", "adverse-effects", "-p", "mecasermin")
+    assert code == 2
+    assert "NAME=VALUE" in err
+
+
+def test_sparql_select_ask_construct() -> None:
+    code, out, _ = run("sparql", "ASK { ?s a <https://w3id.org/igfkg/Drug> }")
+    assert (code, out) == (0, "yes\n")
+    code, out, _ = run(
+        "sparql",
+        "CONSTRUCT { ?s ?p ?o } WHERE { BIND(<https://w3id.org/igfkg/kb/oedema> AS ?s) ?s ?p ?o }",
+    )
+    assert code == 0
+    assert "oedema" in out
+
+
+def test_sparql_update_is_refused() -> None:
+    code, _, err = run("sparql", "PREFIX ex: <http://x/> DROP ALL")
+    assert code == 2
+    assert "read-only" in err
+
+
+def test_sparql_syntax_error() -> None:
+    code, _, err = run("sparql", "SELECT WHERE {")
+    assert code == 2
+    assert "syntax error" in err
+
+
+def test_validate_bundled_and_files() -> None:
+    code, out, _ = run("validate")
+    assert (code, out) == (0, "Conforms: the graph satisfies every igfkg shape.\n")
+    code, out, _ = run("validate", str(DATA / "shapes" / "ClaimQuoteInSourceShape.ttl"))
+    assert code == 1
+    assert "shapes:ClaimQuoteInSourceShape" in out
+    assert "claim c1" in out
+
+
+def test_validate_malformed_file_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\n\nex:a ex:b ex:c ;\n", encoding="utf-8")
+    code, _, err = run("validate", str(bad))
+    assert code == 2
+    assert "bad.ttl:" in err
+
+
+def test_export_roundtrips(tmp_path: Path) -> None:
+    out = tmp_path / "kb.nq"
+    code, _, _ = run("export", "--format", "nq", "--output", str(out))
+    assert code == 0
+    import pyoxigraph
+
+    quads = list(pyoxigraph.parse(path=str(out), format=pyoxigraph.RdfFormat.N_QUADS))
+    import igfkg
+
+    assert len(quads) == len(igfkg.open())
+
+
+def test_persistent_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    code, first, _ = run("--store", str(store), "query", "axis-members", "--format", "tsv")
+    assert code == 0
+    assert store.is_dir()
+    code, second, _ = run("--store", str(store), "query", "axis-members", "--format", "tsv")
+    assert first == second

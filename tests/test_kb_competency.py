@@ -1,0 +1,105 @@
+"""The competency questions of the knowledge base, answered with SPARQL, exact answers."""
+
+from __future__ import annotations
+
+from igfkg.graph import KnowledgeGraph
+
+PREFIXES = """
+PREFIX igfkg: <https://w3id.org/igfkg/>
+PREFIX kb: <https://w3id.org/igfkg/kb/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+def labels(kg: KnowledgeGraph, query: str, var: str = "label") -> list[str]:
+    return sorted(str(r[var].value) for r in kg.select(PREFIXES + query))  # type: ignore[union-attr]
+
+
+def test_less_common_adverse_effects_of_mecasermin(kg: KnowledgeGraph) -> None:
+    q = """SELECT ?label WHERE {
+      kb:mecasermin igfkg:hasAdverseEffect ?e . ?e rdfs:label ?label .
+      ?c owl:annotatedSource kb:mecasermin ; owl:annotatedProperty igfkg:hasAdverseEffect ;
+         owl:annotatedTarget ?e ; igfkg:frequency igfkg:LessCommon . }"""
+    assert labels(kg, q) == ["Bell's palsy", "raised intracranial pressure"]
+
+
+def test_common_adverse_effects_are_dose_related(kg: KnowledgeGraph) -> None:
+    q = """SELECT ?label WHERE {
+      ?c owl:annotatedSource kb:mecasermin ; owl:annotatedProperty igfkg:hasAdverseEffect ;
+         owl:annotatedTarget ?e ; igfkg:frequency igfkg:Common ; igfkg:doseRelated true .
+      ?e rdfs:label ?label . }"""
+    assert labels(kg, q) == [
+        "arthralgia",
+        "hypotension",
+        "injection site pain",
+        "jaw pain",
+        "myalgia",
+        "oedema",
+    ]
+
+
+def test_axis_disturbance_in_diabetes_has_three_changes(kg: KnowledgeGraph) -> None:
+    q = """SELECT ?label ?direction WHERE {
+      kb:gh-igf1-axis igfkg:disturbedIn kb:diabetes-mellitus .
+      kb:diabetes-mellitus igfkg:hasFeature ?change .
+      ?change igfkg:disturbanceOf kb:gh-igf1-axis ; igfkg:changeDirection ?direction ;
+              rdfs:label ?label . }"""
+    rows = sorted((r["label"].value, r["direction"].value) for r in kg.select(PREFIXES + q))  # type: ignore[union-attr]
+    assert rows == [
+        ("increased growth hormone secretion", "https://w3id.org/igfkg/Increased"),
+        ("reduced plasma IGF-1", "https://w3id.org/igfkg/Reduced"),
+        ("tissue-specific changes in IGF binding proteins", "https://w3id.org/igfkg/Altered"),
+    ]
+
+
+def test_hedged_and_unknown_claims(kg: KnowledgeGraph) -> None:
+    q = """SELECT ?label ?certainty WHERE {
+      ?c a owl:Axiom ; dcterms:identifier ?label ; igfkg:certainty ?certainty .
+      FILTER(?certainty != igfkg:Established) }"""
+    rows = sorted(
+        (r["certainty"].value.rsplit("/", 1)[1], r["label"].value)  # type: ignore[union-attr]
+        for r in kg.select(PREFIXES + q)
+    )
+    assert rows == [
+        ("ExperimentalOnly", "igf-1-protects-against-neuropathy"),
+        ("Possible", "axis-dysfunction-microvascular-complications"),
+        ("Possible", "igf-1-neuropathic-ulcer-healing"),
+        ("Possible", "igf-1-therapy-potential-in-diabetes"),
+        ("Possible", "low-igf-1-microvascular-complications"),
+        ("Possible", "mecasermin-candidate-for-type-2-diabetes"),
+        ("Probable", "axis-dysfunction-in-diabetes-pathophysiology"),
+        ("Probable", "axis-dysfunction-insulin-resistance"),
+        ("Probable", "axis-dysfunction-poor-glycaemic-control"),
+        ("Probable", "low-igf-1-insulin-resistance"),
+        ("Probable", "low-igf-1-poor-glycaemic-control"),
+        ("Uncertain", "igfbp-changes-diabetic-complications"),
+        ("Unknown", "axis-manipulation-effect-on-complications"),
+        ("Unknown", "igf-1-therapy-effect-on-complications"),
+    ]
+
+
+def test_major_topic_headings_of_the_seed_article(kg: KnowledgeGraph) -> None:
+    q = """SELECT ?label WHERE {
+      <http://www.ncbi.nlm.nih.gov/pubmed/15832492> igfkg:hasMeshHeading ?h .
+      ?h igfkg:majorTopic true ; igfkg:meshDescriptor ?d ; igfkg:meshQualifier ?q .
+      ?d rdfs:label ?dl . ?q rdfs:label ?ql .
+      BIND(CONCAT(STR(?dl), "/", STR(?ql)) AS ?label) }"""
+    assert labels(kg, q) == [
+        "Diabetes Mellitus, Type 1/drug therapy",
+        "Diabetes Mellitus, Type 2/drug therapy",
+        "Insulin-Like Growth Factor I/therapeutic use",
+    ]
+
+
+def test_seed_article_has_seven_headings_and_one_substance(kg: KnowledgeGraph) -> None:
+    q = """SELECT (COUNT(?h) AS ?label) WHERE {
+      <http://www.ncbi.nlm.nih.gov/pubmed/15832492> igfkg:hasMeshHeading ?h }"""
+    assert labels(kg, q) == ["7"]
+    q = """SELECT ?label WHERE {
+      <http://www.ncbi.nlm.nih.gov/pubmed/15832492> igfkg:hasSubstance ?s ;
+          igfkg:publicationType ?t . BIND(CONCAT(STR(?s), " ", STR(?t)) AS ?label) }"""
+    assert labels(kg, q) == [
+        "http://id.nlm.nih.gov/mesh/D007334 http://id.nlm.nih.gov/mesh/D016454"
+    ]

@@ -1,0 +1,178 @@
+"""The knowledge base holds every claim of the seed abstract, sourced, quoted and verified."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from igfkg.graph import KnowledgeGraph
+from igfkg.namespaces import KB
+
+from .conftest import DATA
+
+SEED = (DATA / "seed-pmid15832492.txt").read_text(encoding="utf-8")
+ABSTRACT = SEED.split("\n\n")[2].strip()
+ARTICLE = "http://www.ncbi.nlm.nih.gov/pubmed/15832492"
+
+CLAIMS = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX igfkg: <https://w3id.org/igfkg/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?id ?group ?s ?p ?o ?quote ?certainty ?source WHERE {
+  ?c a owl:Axiom ; dcterms:identifier ?id ; owl:annotatedSource ?s ;
+     owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; igfkg:quote ?quote ;
+     igfkg:certainty ?certainty ; dcterms:source ?source ; igfkg:claimGroup ?group . }
+"""
+
+# One row per statement of the abstract (issue numbering): (group, subject, property, object,
+# certainty). Each must be an asserted edge carried by a claim of that group.
+EXPECTED = [
+    ("C1", "igf-1", "sharesHomologyWith", "insulin", "Established"),
+    ("C1", "igf-1-receptor", "sharesHomologyWith", "insulin-receptor", "Established"),
+    ("C2", "igf-1-signalling", "interactsWith", "insulin-signalling", "Established"),
+    ("C2", "gh-igf1-axis", "interactsWith", "insulin-system", "Established"),
+    ("C3", "gh-igf1-axis", "regulates", "tissue-growth", "Established"),
+    ("C3", "gh-igf1-axis", "regulates", "tissue-differentiation", "Established"),
+    ("C3", "insulin", "regulates", "fuel-metabolism", "Established"),
+    ("C4", "gh-igf1-axis", "disturbedIn", "diabetes-mellitus", "Established"),
+    ("C4", "diabetes-mellitus", "hasFeature", "increased-gh-secretion", "Established"),
+    ("C4", "diabetes-mellitus", "hasFeature", "reduced-plasma-igf-1", "Established"),
+    ("C4", "diabetes-mellitus", "hasFeature", "igfbp-tissue-changes", "Established"),
+    ("C5", "reduced-plasma-igf-1", "contributesTo", "insulin-resistance", "Probable"),
+    ("C5", "gh-igf1-axis-dysfunction", "contributesTo", "poor-glycaemic-control", "Probable"),
+    ("C5", "gh-igf1-axis-dysfunction", "contributesTo", "microvascular-complications", "Possible"),
+    ("C6", "mecasermin", "isRecombinantFormOf", "igf-1", "Established"),
+    ("C6", "mecasermin", "usedInCombinationWith", "human-insulin", "Established"),
+    ("C6", "mecasermin", "hasRouteOfAdministration", "subcutaneous-injection", "Established"),
+    ("C6", "mecasermin", "testedIn", "experimental-studies", "Established"),
+    ("C6", "mecasermin", "testedIn", "clinical-trials", "Established"),
+    ("C7", "mecasermin", "improves", "insulin-sensitivity", "Established"),
+    ("C7", "mecasermin", "reduces", "insulin-requirements", "Established"),
+    ("C7", "mecasermin", "improves", "glycaemic-control", "Established"),
+    ("C7", "mecasermin", "ameliorates", "dyslipidaemia", "Established"),
+    ("C8", "mecasermin", "candidateTherapyFor", "type-2-diabetes", "Possible"),
+    ("C8", "type-2-diabetes", "hasFeature", "insulin-resistance", "Established"),
+    ("C9", "mecasermin", "ameliorates", "severe-insulin-resistance-syndromes", "Established"),
+    ("C9", "mecasermin", "bypassesBlockIn", "insulin-signalling", "Established"),
+    ("C10", "mecasermin", "hasAdverseEffect", "oedema", "Established"),
+    ("C10", "mecasermin", "hasAdverseEffect", "bells-palsy", "Established"),
+    ("C11", "gh-igf1-axis-dysfunction", "contributesTo", "diabetic-complications", "Established"),
+    ("C11", "igfbp-tissue-changes", "contributesTo", "diabetic-complications", "Uncertain"),
+    ("C11", "mecasermin", "affects", "diabetic-complications", "Unknown"),
+    ("C12", "igf-1", "protectsAgainst", "diabetic-neuropathy", "ExperimentalOnly"),
+    ("C12", "igf-1", "candidateTherapyFor", "neuropathic-ulcer", "Possible"),
+    ("C13", "mecasermin", "candidateTherapyFor", "diabetes-mellitus", "Possible"),
+]
+
+
+@pytest.fixture(scope="module")
+def claims(oxkg: KnowledgeGraph) -> list[dict[str, str]]:
+    return [
+        {k: v.value for k, v in row.asdict().items() if v is not None}
+        for row in oxkg.select(CLAIMS)
+    ]
+
+
+def test_every_statement_of_the_abstract_is_claimed(claims: list[dict[str, str]]) -> None:
+    assert {c["group"] for c in claims} == {f"C{n}" for n in range(1, 14)}
+
+
+@pytest.mark.parametrize(("group", "s", "p", "o", "certainty"), EXPECTED)
+def test_claim_edge(
+    oxkg: KnowledgeGraph,
+    claims: list[dict[str, str]],
+    group: str,
+    s: str,
+    p: str,
+    o: str,
+    certainty: str,
+) -> None:
+    subject, prop, obj = KB + s, "https://w3id.org/igfkg/" + p, KB + o
+    found = [c for c in claims if (c["s"], c["p"], c["o"]) == (subject, prop, obj)]
+    assert len(found) == 1
+    assert found[0]["group"] == group
+    assert found[0]["certainty"] == "https://w3id.org/igfkg/" + certainty
+    ask = f"ASK {{ <{subject}> <{prop}> <{obj}> }}"
+    assert bool(oxkg.select(ask))
+
+
+def test_quotes_are_verbatim_from_the_seed_abstract(claims: list[dict[str, str]]) -> None:
+    assert len(claims) == 53
+    for claim in claims:
+        assert claim["source"] == ARTICLE
+        assert claim["quote"] in ABSTRACT, claim["id"]
+
+
+def test_kb_abstract_is_the_seed_abstract(oxkg: KnowledgeGraph) -> None:
+    q = f"SELECT ?a WHERE {{ <{ARTICLE}> <http://purl.org/dc/terms/abstract> ?a }}"
+    assert [r["a"].value for r in oxkg.select(q)] == [ABSTRACT]  # type: ignore[union-attr]
+
+
+def test_article_metadata_matches_the_seed(oxkg: KnowledgeGraph) -> None:
+    q = f"""PREFIX bibo: <http://purl.org/ontology/bibo/>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX igfkg: <https://w3id.org/igfkg/>
+    SELECT * WHERE {{ <{ARTICLE}> dcterms:title ?title ; dcterms:issued ?year ; bibo:volume ?v ;
+      bibo:issue ?i ; bibo:pageStart ?ps ; bibo:pageEnd ?pe ; bibo:doi ?doi ; bibo:pmid ?pmid ;
+      igfkg:publishedIn/rdfs:label ?journal }}"""
+    (row,) = oxkg.select(q).rows
+    v = {k: t.value for k, t in row.asdict().items() if t is not None}
+    assert SEED.startswith(v["title"] + "\n")
+    cite = f"{v['journal']}. {v['year']};{v['v']}({v['i']}):{v['ps']}-{v['pe']}. doi: {v['doi']}."
+    assert cite in SEED
+    assert v["pmid"] == "15832492"
+
+
+def test_hedged_claims_carry_their_hedge_words(
+    claims: list[dict[str, str]], oxkg: KnowledgeGraph
+) -> None:
+    q = """PREFIX igfkg: <https://w3id.org/igfkg/>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?id ?cue ?quote WHERE {
+      ?c dcterms:identifier ?id ; igfkg:hedgeCue ?cue ; igfkg:quote ?quote }"""
+    cues = {r["id"].value: (r["cue"].value, r["quote"].value) for r in oxkg.select(q)}  # type: ignore[union-attr]
+    hedged = {c["id"] for c in claims if not c["certainty"].endswith("Established")}
+    assert hedged == set(cues)
+    for cue, quote in cues.values():
+        assert cue in quote
+
+
+# --- external identifiers come only from VERIFIED rows of the identifier table -------------
+
+_PATTERNS = [
+    (r"^http://id\.nlm\.nih\.gov/mesh/([DCQ]\d+)$", "{}"),
+    (r"^http://purl\.uniprot\.org/uniprot/(\w+)$", "{}"),
+    (r"^http://identifiers\.org/hgnc/(\d+)$", "HGNC:{}"),
+    (r"^http://identifiers\.org/drugbank/(DB\d+)$", "{}"),
+    (r"^http://purl\.obolibrary\.org/obo/(MONDO|DOID|HP|GO)_(\d+)$", "{}:{}"),
+]
+
+
+def _verified_tokens() -> set[str]:
+    tokens: set[str] = set()
+    for line in (DATA / "verified-identifiers.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) < 6 or not any(c.startswith("VERIFIED") for c in cells):
+            continue
+        text = " ".join(c for c in cells if not c.startswith(("UNVERIFIED", "(")))
+        tokens |= set(re.findall(r"[A-Za-z]+:\d+|[A-Z]{1,2}\d[\w]+", text))
+    return tokens
+
+
+def test_external_identifiers_are_verified(oxkg: KnowledgeGraph) -> None:
+    verified = _verified_tokens()
+    q = """SELECT DISTINCT ?x WHERE { { ?s ?p ?x } UNION { ?x ?p ?o } FILTER(isIRI(?x)) }"""
+    used: list[str] = []
+    for row in oxkg.select(q):
+        iri = row["x"].value  # type: ignore[union-attr]
+        for pattern, form in _PATTERNS:
+            m = re.match(pattern, iri)
+            if m:
+                used.append(form.format(*m.groups()))
+    q = "SELECT ?code WHERE { ?d <https://w3id.org/igfkg/atcCode> ?code }"
+    used += [r["code"].value for r in oxkg.select(q)]  # type: ignore[union-attr]
+    assert len(used) > 60
+    unverified = sorted(set(used) - verified)
+    assert unverified == []
