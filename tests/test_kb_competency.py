@@ -10,6 +10,7 @@ PREFIX kb: <https://w3id.org/igfkg/kb/>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
 """
 
 
@@ -83,7 +84,7 @@ def test_hedged_and_unknown_claims(kg: KnowledgeGraph) -> None:
 def test_major_topic_headings_of_the_seed_article(kg: KnowledgeGraph) -> None:
     q = """SELECT ?label WHERE {
       <http://www.ncbi.nlm.nih.gov/pubmed/15832492> igfkg:hasMeshHeading ?h .
-      ?h igfkg:majorTopic true ; igfkg:meshDescriptor ?d ; igfkg:meshQualifier ?q .
+      ?h igfkg:majorTopic true ; meshv:hasDescriptor ?d ; meshv:hasQualifier ?q .
       ?d rdfs:label ?dl . ?q rdfs:label ?ql .
       BIND(CONCAT(STR(?dl), "/", STR(?ql)) AS ?label) }"""
     assert labels(kg, q) == [

@@ -176,3 +176,26 @@ def test_external_identifiers_are_verified(oxkg: KnowledgeGraph) -> None:
     assert len(used) > 60
     unverified = sorted(set(used) - verified)
     assert unverified == []
+
+
+def test_kb_joins_nlm_mesh_rdf() -> None:
+    """Loaded beside NLM's own MeSH RDF, the KB's MeSH terms are the same nodes with the same
+    labels, identifiers and types (no duplicate labels), and the hierarchy query still works."""
+    import igfkg
+
+    kg = igfkg.open()
+    kg.load(DATA / "meshrdf-sample-join.nt", graph="http://id.nlm.nih.gov/mesh")
+    q = """SELECT ?d (COUNT(DISTINCT ?label) AS ?labels) (COUNT(DISTINCT ?id) AS ?ids)
+                  (COUNT(DISTINCT ?type) AS ?types) WHERE {
+      VALUES ?d { <http://id.nlm.nih.gov/mesh/D003920> <http://id.nlm.nih.gov/mesh/D006801>
+                  <http://id.nlm.nih.gov/mesh/D016454> <http://id.nlm.nih.gov/mesh/D048909> }
+      ?d <http://www.w3.org/2000/01/rdf-schema#label> ?label ;
+         <http://id.nlm.nih.gov/mesh/vocab#identifier> ?id ; a ?type .
+      FILTER(?type != <http://www.w3.org/2002/07/owl#NamedIndividual>)
+    } GROUP BY ?d"""
+    rows = kg.select(q).rows
+    assert len(rows) == 4
+    for row in rows:
+        assert [t.value for t in row[1:]] == ["1", "1", "1"], row  # type: ignore[union-attr]
+    narrower = kg.query("articles-by-mesh", descriptor="MESH:D003920")
+    assert {r["matchedDescriptor"].value[-7:] for r in narrower} == {"D003922", "D003924"}  # type: ignore[union-attr]
