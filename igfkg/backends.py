@@ -93,6 +93,10 @@ class Backend(ABC):
         """Run a read-only query; SELECT/ASK give a Result, CONSTRUCT/DESCRIBE triples."""
 
     @abstractmethod
+    def update(self, text: str) -> None:
+        """Apply a SPARQL 1.1 Update."""
+
+    @abstractmethod
     def quads(self) -> Iterable[ox.Quad]:
         """Every quad of the store."""
 
@@ -215,6 +219,12 @@ class OxigraphBackend(Backend):
             return Result([], boolean=bool(out))
         return list(out)
 
+    def update(self, text: str) -> None:
+        try:
+            self.store.update(text)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL update syntax error: {error}") from None
+
     def quads(self) -> Iterable[ox.Quad]:
         return self.store.quads_for_pattern(None, None, None, None)
 
@@ -271,6 +281,14 @@ class RdflibBackend(Backend):
             s, p, o = triple  # type: ignore[misc]
             triples.append(ox.Triple(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o)))
         return triples
+
+    def update(self, text: str) -> None:
+        from pyparsing import ParseException
+
+        try:
+            self.dataset.update(text)
+        except ParseException as error:
+            raise QueryError(f"SPARQL update syntax error: {error}") from None
 
     def quads(self) -> Iterable[ox.Quad]:
         from igfkg.convert import from_rdflib_term

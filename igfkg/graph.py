@@ -26,6 +26,9 @@ from igfkg.results import Result, Term
 if TYPE_CHECKING:
     import rdflib
 
+    from igfkg.describe import Description
+    from igfkg.traversal import Edge
+
 __all__ = ["BACKENDS", "KnowledgeGraph", "open"]
 
 BACKENDS = ("oxigraph", "rdflib")
@@ -187,7 +190,88 @@ class KnowledgeGraph:
         close = difflib.get_close_matches(text.casefold(), list(by_fold), n=n, cutoff=0.5)
         return [by_fold[c] for c in close]
 
+    # -- traversal -----------------------------------------------------------------------
+
+    def describe(self, entity: str) -> Description:
+        """Everything about one entity (given by IRI, CURIE or label), grouped, with evidence."""
+        from igfkg.describe import describe
+
+        return describe(self, self.resolve(entity))
+
+    def neighbors(
+        self, entity: str, *, predicate: str | None = None, depth: int = 1
+    ) -> list[Edge]:
+        """Edges within ``depth`` steps of ``entity``, optionally of one predicate.
+
+        >>> kg = open()
+        >>> sorted(e.object_label for e in kg.neighbors("mecasermin", predicate="igfkg:testedIn"))
+        ['clinical trials in humans', 'experimental studies']
+        """
+        from igfkg.traversal import neighbors
+
+        pred = self._predicate(predicate) if predicate else None
+        return neighbors(self, self.resolve(entity), predicate=pred, depth=depth)
+
+    def paths(self, start: str, end: str, max_length: int = 3) -> list[list[Edge]]:
+        """The shortest paths of at most ``max_length`` edges between two entities.
+
+        >>> kg = open()
+        >>> [[e.predicate_label for e in p] for p in kg.paths("rhIGF-1", "IGF-1")]
+        [['is recombinant form of']]
+        """
+        from igfkg.traversal import paths
+
+        return paths(self, self.resolve(start), self.resolve(end), max_length)
+
+    def ancestors(self, entity: str) -> list[str]:
+        """IRIs above the entity (rdfs:subClassOf, skos:broader, meshv:broaderDescriptor).
+
+        >>> open().ancestors("T2DM")
+        ['https://w3id.org/igfkg/kb/diabetes-mellitus']
+        """
+        from igfkg.traversal import ancestors
+
+        return ancestors(self, self.resolve(entity))
+
+    def descendants(self, entity: str) -> list[str]:
+        """IRIs below the entity (rdfs:subClassOf, skos:broader, meshv:broaderDescriptor)."""
+        from igfkg.traversal import descendants
+
+        return descendants(self, self.resolve(entity))
+
+    def _predicate(self, name: str) -> ox.NamedNode:
+        text = name.strip().strip("<>")
+        iri = text if text.startswith(("http://", "https://")) else expand_curie(text)
+        if iri is None:
+            raise UnknownNameError(name, [])
+        return ox.NamedNode(iri)
+
+    # -- updates -------------------------------------------------------------------------
+
+    def update(self, text: str) -> None:
+        """Apply a SPARQL 1.1 Update (the only write path besides loading files)."""
+        self.backend.update(text)
+
     # -- interop -------------------------------------------------------------------------
+
+    def to_networkx(self) -> Any:
+        """The IRI-to-IRI edges as a ``networkx.MultiDiGraph`` (keys are predicates; nodes carry
+        labels). Needs the optional ``networkx`` package."""
+        try:
+            import networkx as nx
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("to_networkx needs networkx: pip install networkx") from None
+        g = nx.MultiDiGraph()
+        q = """SELECT ?s ?p ?o ?sl ?ol WHERE { ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o))
+            OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?sl }
+            OPTIONAL { ?o <http://www.w3.org/2000/01/rdf-schema#label> ?ol } }"""
+        for row in self.select(q):
+            s, p, o, sl, ol = (None if v is None else v.value for v in row)
+            g.add_node(s, label=sl or s)
+            g.add_node(o, label=ol or o)
+            g.add_edge(s, o, key=p, predicate=p)
+        return g
+
 
     def export(self, fmt: str = "ttl") -> bytes:
         """The whole graph as loaded, in ttl, nt, nq, trig, jsonld or xml."""

@@ -98,7 +98,7 @@ def test_claim_edge(
 
 
 def test_quotes_are_verbatim_from_the_seed_abstract(claims: list[dict[str, str]]) -> None:
-    assert len(claims) == 53
+    assert len(claims) == 72
     for claim in claims:
         assert claim["source"] == ARTICLE
         assert claim["quote"] in ABSTRACT, claim["id"]
@@ -199,3 +199,25 @@ def test_kb_joins_nlm_mesh_rdf() -> None:
         assert [t.value for t in row[1:]] == ["1", "1", "1"], row  # type: ignore[union-attr]
     narrower = kg.query("articles-by-mesh", descriptor="MESH:D003920")
     assert {r["matchedDescriptor"].value[-7:] for r in narrower} == {"D003922", "D003924"}  # type: ignore[union-attr]
+
+
+def test_every_relation_between_entities_is_a_sourced_claim(oxkg: KnowledgeGraph) -> None:
+    """Facts relating KB entities carry provenance; the only exceptions are the MeSH-tree
+    skos:broader links (sourced in entities.ttl) and the typing of entities."""
+    q = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
+    SELECT ?s ?p ?o WHERE {
+      ?s ?p ?o .
+      FILTER(STRSTARTS(STR(?s), "https://w3id.org/igfkg/kb/"))
+      FILTER(STRSTARTS(STR(?p), "https://w3id.org/igfkg/"))
+      FILTER NOT EXISTS { ?a owl:annotatedSource ?s ; owl:annotatedProperty ?p ;
+                             owl:annotatedTarget ?o }
+    }"""
+    unsourced = [
+        tuple(t.value for t in row)  # type: ignore[union-attr]
+        for row in oxkg.select(q)
+    ]
+    # ATC codes are identifiers from the verified table, checked like the other identifiers.
+    assert sorted(unsourced) == [
+        (KB + "human-insulin", "https://w3id.org/igfkg/atcCode", "A10AB01"),
+        (KB + "mecasermin", "https://w3id.org/igfkg/atcCode", "H01AC03"),
+    ]

@@ -1,0 +1,105 @@
+"""Everything about one entity, grouped: names, types, mappings, relations with their evidence.
+
+>>> import igfkg
+>>> d = igfkg.open().describe("jaw pain")
+>>> d.label, d.types
+('jaw pain', ['igfkg:Phenotype'])
+>>> [e.subject_label for e in d.incoming]
+['mecasermin']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from igfkg.namespaces import compact
+from igfkg.traversal import Edge, neighbors
+
+if TYPE_CHECKING:
+    from igfkg.graph import KnowledgeGraph
+
+__all__ = ["Description", "describe"]
+
+_MAPPINGS = {
+    "http://www.w3.org/2004/02/skos/core#" + m
+    for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+}
+
+_LITERALS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?p ?value WHERE {
+  VALUES ?p { rdfs:label skos:altLabel skos:definition rdfs:comment }
+  ?entity ?p ?value .
+} ORDER BY ?p ?value
+"""
+_TYPES = """
+SELECT ?entity ?type WHERE { ?entity a ?type } ORDER BY ?type
+"""
+
+
+@dataclass
+class Description:
+    """An entity's label, synonyms, definition, types, mappings and relations (with evidence)."""
+
+    iri: str
+    label: str
+    synonyms: list[str] = field(default_factory=list)
+    definition: str = ""
+    types: list[str] = field(default_factory=list)
+    mappings: list[tuple[str, str]] = field(default_factory=list)
+    outgoing: list[Edge] = field(default_factory=list)
+    incoming: list[Edge] = field(default_factory=list)
+
+    def text(self) -> str:
+        """A readable, grouped description."""
+        lines = [f"{self.label}  <{self.iri}>"]
+        if self.types:
+            lines.append(f"  type: {', '.join(self.types)}")
+        if self.synonyms:
+            lines.append(f"  synonyms: {'; '.join(self.synonyms)}")
+        if self.definition:
+            lines.append(f"  definition: {self.definition}")
+        if self.mappings:
+            lines.append("  mappings:")
+            lines += [f"    {rel} {target}" for rel, target in self.mappings]
+        for title, edges in (("relations", self.outgoing), ("referenced by", self.incoming)):
+            if edges:
+                lines.append(f"  {title}:")
+                lines += ["    " + str(e).replace("\n", "\n    ") for e in edges]
+        return "\n".join(lines) + "\n"
+
+
+def describe(kg: KnowledgeGraph, entity: ox.NamedNode) -> Description:
+    """Describe one entity."""
+    bound = {"entity": entity}
+    values: dict[str, list[str]] = {}
+    for row in kg.select(_LITERALS, bound):
+        values.setdefault(row["p"].value.rsplit("#", 1)[1], []).append(row["value"].value)  # type: ignore[union-attr]
+    types = [
+        compact(r["type"].value)  # type: ignore[union-attr]
+        for r in kg.select(_TYPES, bound)
+        if r["type"] is not None
+        and r["type"].value != "http://www.w3.org/2002/07/owl#NamedIndividual"
+    ]
+    edges = neighbors(kg, entity)
+    mappings = sorted(
+        (compact(e.predicate), compact(e.object))
+        for e in edges
+        if e.subject == entity.value and e.predicate in _MAPPINGS
+    )
+    rest = [e for e in edges if e.predicate not in _MAPPINGS]
+    label = (values.get("label") or [compact(entity.value)])[0]
+    return Description(
+        iri=entity.value,
+        label=label,
+        synonyms=values.get("altLabel", []),
+        definition=" ".join(values.get("definition", [])),
+        types=types,
+        mappings=mappings,
+        outgoing=[e for e in rest if e.subject == entity.value],
+        incoming=[e for e in rest if e.subject != entity.value],
+    )

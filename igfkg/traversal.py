@@ -1,0 +1,215 @@
+"""Graph traversal: neighbours, paths, ancestors and descendants, with the evidence on each edge.
+
+Edges are the IRI-to-IRI statements of the graph other than typing; each carries the claims
+(``owl:Axiom`` annotations) that support it.
+
+>>> import igfkg
+>>> kg = igfkg.open()
+>>> edges = neighbors(kg, kg.resolve("mecasermin"), predicate=kg.resolve("igfkg:testedIn"))
+>>> sorted(e.object_label for e in edges)
+['clinical trials in humans', 'experimental studies']
+>>> edges[0].evidence[0].certainty
+'established'
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from igfkg.namespaces import compact
+
+if TYPE_CHECKING:
+    from igfkg.graph import KnowledgeGraph
+
+__all__ = ["Edge", "Evidence", "ancestors", "descendants", "neighbors", "paths"]
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SKIP = {_RDF_TYPE, "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"}
+
+_OUT = """
+SELECT ?node ?p ?o WHERE { ?node ?p ?o . FILTER(isIRI(?o)) }
+"""
+_IN = """
+SELECT ?node ?s ?p WHERE { ?s ?p ?node . FILTER(isIRI(?s)) }
+"""
+_LABEL = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?node ?label WHERE { ?node rdfs:label ?label } ORDER BY ?label LIMIT 1
+"""
+_EVIDENCE = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX igfkg: <https://w3id.org/igfkg/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?s ?p ?o ?id ?certainty ?source ?quote WHERE {
+  ?claim owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o .
+  OPTIONAL { ?claim dcterms:identifier ?id }
+  OPTIONAL { ?claim igfkg:certainty/rdfs:label ?certainty }
+  OPTIONAL { ?claim dcterms:source ?source }
+  OPTIONAL { ?claim igfkg:quote ?quote }
+} ORDER BY ?id
+"""
+_HIERARCHY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
+SELECT DISTINCT ?entity ?other WHERE {
+  ?entity (rdfs:subClassOf|skos:broader|meshv:broaderDescriptor)+ ?other . FILTER(isIRI(?other))
+}
+"""
+_HIERARCHY_DOWN = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
+SELECT DISTINCT ?entity ?other WHERE {
+  ?other (rdfs:subClassOf|skos:broader|meshv:broaderDescriptor)+ ?entity . FILTER(isIRI(?other))
+}
+"""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A claim that supports an edge: its identifier, certainty, source and quote."""
+
+    claim: str
+    certainty: str
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One statement between two IRIs, with labels and supporting evidence."""
+
+    subject: str
+    predicate: str
+    object: str
+    subject_label: str
+    predicate_label: str
+    object_label: str
+    evidence: tuple[Evidence, ...] = field(default=())
+
+    def other(self, node: str) -> str:
+        """The end of the edge that is not ``node``."""
+        return self.object if self.subject == node else self.subject
+
+    def __str__(self) -> str:
+        text = f"{self.subject_label} —{self.predicate_label}→ {self.object_label}"
+        for ev in self.evidence:
+            text += f"\n    [{ev.certainty}] {ev.claim} ({compact(ev.source)}): “{ev.quote}”"
+        return text
+
+
+def label(kg: KnowledgeGraph, iri: str) -> str:
+    """The rdfs:label of an IRI, or its CURIE."""
+    rows = kg.select(_LABEL, {"node": ox.NamedNode(iri)}).rows
+    value = rows[0]["label"] if rows else None
+    return value.value if value is not None else compact(iri)
+
+
+def _evidence(kg: KnowledgeGraph, s: str, p: str, o: str) -> tuple[Evidence, ...]:
+    binds = {"s": ox.NamedNode(s), "p": ox.NamedNode(p), "o": ox.NamedNode(o)}
+    out = []
+    for row in kg.select(_EVIDENCE, binds):
+        values = {k: (v.value if v is not None else "") for k, v in row.asdict().items()}
+        out.append(Evidence(values["id"], values["certainty"], values["source"], values["quote"]))
+    return tuple(out)
+
+
+def _edges(kg: KnowledgeGraph, node: str, predicate: str | None) -> list[tuple[str, str, str]]:
+    bound = {"node": ox.NamedNode(node)}
+    triples = [(node, r["p"].value, r["o"].value) for r in kg.select(_OUT, bound)]  # type: ignore[union-attr]
+    triples += [(r["s"].value, r["p"].value, node) for r in kg.select(_IN, bound)]  # type: ignore[union-attr]
+    return sorted(
+        {t for t in triples if t[1] not in _SKIP and (predicate is None or t[1] == predicate)}
+    )
+
+
+def _edge(kg: KnowledgeGraph, s: str, p: str, o: str, labels: dict[str, str]) -> Edge:
+    for iri in (s, p, o):
+        if iri not in labels:
+            labels[iri] = label(kg, iri)
+    return Edge(s, p, o, labels[s], labels[p], labels[o], _evidence(kg, s, p, o))
+
+
+def neighbors(
+    kg: KnowledgeGraph, entity: ox.NamedNode, *, predicate: ox.NamedNode | None = None, depth: int = 1
+) -> list[Edge]:
+    """The edges within ``depth`` steps of ``entity`` (either direction), optionally of one predicate."""
+    if depth < 1:
+        raise ValueError(f"depth must be at least 1, got {depth}")
+    labels: dict[str, str] = {}
+    seen_nodes = {entity.value}
+    frontier = [entity.value]
+    edges: dict[tuple[str, str, str], Edge] = {}
+    for _ in range(depth):
+        next_frontier = []
+        for node in frontier:
+            for s, p, o in _edges(kg, node, predicate.value if predicate else None):
+                if (s, p, o) not in edges:
+                    edges[(s, p, o)] = _edge(kg, s, p, o, labels)
+                other = o if s == node else s
+                if other not in seen_nodes:
+                    seen_nodes.add(other)
+                    next_frontier.append(other)
+        frontier = next_frontier
+    return list(edges.values())
+
+
+def paths(
+    kg: KnowledgeGraph, start: ox.NamedNode, end: ox.NamedNode, max_length: int = 3
+) -> list[list[Edge]]:
+    """The shortest paths (up to ``max_length`` edges, either direction) from start to end."""
+    if max_length < 1:
+        raise ValueError(f"max_length must be at least 1, got {max_length}")
+    labels: dict[str, str] = {}
+    target = end.value
+    parents: dict[str, list[tuple[str, tuple[str, str, str]]]] = {start.value: []}
+    level = {start.value: 0}
+    queue = deque([start.value])
+    found_at: int | None = None
+    while queue:
+        node = queue.popleft()
+        if found_at is not None and level[node] >= found_at:
+            break
+        if level[node] >= max_length:
+            continue
+        for triple in _edges(kg, node, None):
+            other = triple[2] if triple[0] == node else triple[0]
+            if other not in level:
+                level[other] = level[node] + 1
+                parents[other] = []
+                queue.append(other)
+            if level[other] == level[node] + 1:
+                parents[other].append((node, triple))
+                if other == target:
+                    found_at = level[other]
+    if target not in parents or target == start.value:
+        return []
+    results: list[list[Edge]] = []
+
+    def walk(node: str, suffix: list[tuple[str, str, str]]) -> None:
+        if node == start.value:
+            results.append([_edge(kg, *t, labels) for t in suffix])
+            return
+        for parent, triple in parents[node]:
+            walk(parent, [triple, *suffix])
+
+    walk(target, [])
+    return sorted(results, key=lambda path: [(e.subject, e.predicate, e.object) for e in path])
+
+
+def ancestors(kg: KnowledgeGraph, entity: ox.NamedNode) -> list[str]:
+    """IRIs above ``entity`` over rdfs:subClassOf, skos:broader and meshv:broaderDescriptor."""
+    rows = kg.select(_HIERARCHY, {"entity": entity})
+    return sorted({r["other"].value for r in rows if r["other"] is not None})
+
+
+def descendants(kg: KnowledgeGraph, entity: ox.NamedNode) -> list[str]:
+    """IRIs below ``entity`` over rdfs:subClassOf, skos:broader and meshv:broaderDescriptor."""
+    rows = kg.select(_HIERARCHY_DOWN, {"entity": entity})
+    return sorted({r["other"].value for r in rows if r["other"] is not None})
