@@ -8,6 +8,7 @@ Exit codes: 0 success; 1 the graph does not conform (validate) or is inconsisten
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -158,6 +159,66 @@ def sparql_cmd(ctx: click.Context, text: str | None, file: Path | None, fmt: str
         raise click.UsageError("give the query as TEXT or with --file, not both or neither")
     query = file.read_text(encoding="utf-8") if file is not None else str(text)
     _emit(_graph(ctx).sparql(query), fmt)
+
+
+@main.command("update")
+@click.argument("text", required=False)
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the update from a file.",
+)
+@click.pass_context
+@_handled
+def update_cmd(ctx: click.Context, text: str | None, file: Path | None) -> None:
+    """Apply a SPARQL 1.1 Update to the persistent store given by --store (or IGFKG_STORE)."""
+    if (text is None) == (file is None):
+        raise click.UsageError("give the update as TEXT or with --file, not both or neither")
+    if not (ctx.obj["store"] or os.environ.get("IGFKG_STORE")):
+        raise click.UsageError("updates need a persistent store: pass --store PATH")
+    _graph(ctx).update(file.read_text(encoding="utf-8") if file is not None else str(text))
+    click.echo("update applied", err=True)
+
+
+@main.command("describe")
+@click.argument("entity")
+@click.pass_context
+@_handled
+def describe_cmd(ctx: click.Context, entity: str) -> None:
+    """Everything about ENTITY (label, synonym, CURIE or IRI), grouped, with evidence."""
+    click.echo(_graph(ctx).describe(entity).text(), nl=False)
+
+
+@main.command("neighbors")
+@click.argument("entity")
+@click.option("--predicate", "-p", help="Only edges of this predicate (CURIE or IRI).")
+@click.option("--depth", "-d", type=click.IntRange(1, 5), default=1, show_default=True)
+@click.pass_context
+@_handled
+def neighbors_cmd(ctx: click.Context, entity: str, predicate: str | None, depth: int) -> None:
+    """The edges around ENTITY, with the evidence on each."""
+    for edge in _graph(ctx).neighbors(entity, predicate=predicate, depth=depth):
+        click.echo(str(edge))
+
+
+@main.command("path")
+@click.argument("start")
+@click.argument("end")
+@click.option("--max-length", "-n", type=click.IntRange(1, 6), default=3, show_default=True)
+@click.pass_context
+@_handled
+def path_cmd(ctx: click.Context, start: str, end: str, max_length: int) -> None:
+    """The shortest paths between START and END, with the evidence on each edge."""
+    found = _graph(ctx).paths(start, end, max_length)
+    if not found:
+        click.echo(f"no path of at most {max_length} edges", err=True)
+        ctx.exit(EXIT_FAILS)
+    for number, path in enumerate(found, 1):
+        click.echo(f"path {number}:")
+        for edge in path:
+            click.echo("  " + str(edge).replace("\n", "\n  "))
 
 
 @main.command("validate")

@@ -80,10 +80,9 @@ def describe(kg: KnowledgeGraph, entity: ox.NamedNode) -> Description:
     for row in kg.select(_LITERALS, bound):
         values.setdefault(row["p"].value.rsplit("#", 1)[1], []).append(row["value"].value)  # type: ignore[union-attr]
     types = [
-        compact(r["type"].value)  # type: ignore[union-attr]
-        for r in kg.select(_TYPES, bound)
-        if r["type"] is not None
-        and r["type"].value != "http://www.w3.org/2002/07/owl#NamedIndividual"
+        compact(t.value)
+        for t in kg.select(_TYPES, bound).column("type")
+        if t is not None and t.value != "http://www.w3.org/2002/07/owl#NamedIndividual"
     ]
     edges = neighbors(kg, entity)
     mappings = sorted(

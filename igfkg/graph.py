@@ -198,9 +198,7 @@ class KnowledgeGraph:
 
         return describe(self, self.resolve(entity))
 
-    def neighbors(
-        self, entity: str, *, predicate: str | None = None, depth: int = 1
-    ) -> list[Edge]:
+    def neighbors(self, entity: str, *, predicate: str | None = None, depth: int = 1) -> list[Edge]:
         """Edges within ``depth`` steps of ``entity``, optionally of one predicate.
 
         >>> kg = open()
@@ -271,7 +269,6 @@ class KnowledgeGraph:
             g.add_node(o, label=ol or o)
             g.add_edge(s, o, key=p, predicate=p)
         return g
-
 
     def export(self, fmt: str = "ttl") -> bytes:
         """The whole graph as loaded, in ttl, nt, nq, trig, jsonld or xml."""

@@ -137,9 +137,14 @@ def _edge(kg: KnowledgeGraph, s: str, p: str, o: str, labels: dict[str, str]) ->
 
 
 def neighbors(
-    kg: KnowledgeGraph, entity: ox.NamedNode, *, predicate: ox.NamedNode | None = None, depth: int = 1
+    kg: KnowledgeGraph,
+    entity: ox.NamedNode,
+    *,
+    predicate: ox.NamedNode | None = None,
+    depth: int = 1,
 ) -> list[Edge]:
-    """The edges within ``depth`` steps of ``entity`` (either direction), optionally of one predicate."""
+    """The edges within ``depth`` steps of ``entity`` (either direction), optionally of one
+    predicate."""
     if depth < 1:
         raise ValueError(f"depth must be at least 1, got {depth}")
     labels: dict[str, str] = {}

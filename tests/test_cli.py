@@ -136,3 +136,48 @@ def test_persistent_store(tmp_path: Path) -> None:
     assert store.is_dir()
     code, second, _ = run("--store", str(store), "query", "axis-members", "--format", "tsv")
     assert first == second
+
+
+def test_describe_neighbors_path() -> None:
+    code, out, _ = run("describe", "rhIGF-1")
+    assert code == 0
+    assert out.startswith("mecasermin  <https://w3id.org/igfkg/kb/mecasermin>")
+    assert "DRUGBANK:DB01277" in out
+    code, out, _ = run("neighbors", "Bell's palsy", "--predicate", "igfkg:hasAdverseEffect")
+    assert code == 0
+    assert "mecasermin —has adverse effect→ Bell's palsy" in out
+    assert "[established] mecasermin-adverse-bells-palsy" in out
+    code, out, _ = run("path", "IGF-1", "insulin", "--max-length", "1")
+    assert code == 0
+    assert "shares homology with" in out
+    code, _, err = run("path", "IGF-1", "jaw pain", "--max-length", "1")
+    assert code == 1
+    assert "no path" in err
+
+
+def test_update_needs_a_persistent_store_and_applies(tmp_path: Path) -> None:
+    update = "INSERT DATA { <http://example.org/a> <http://example.org/b> 'c' }"
+    code, _, _ = run("update", update)
+    assert code == 2
+    store = str(tmp_path / "store")
+    assert run("--store", store, "update", update)[0] == 0
+    code, out, _ = run("--store", store, "sparql", "ASK { <http://example.org/a> ?p ?o }")
+    assert out == "yes\n"
+
+
+def test_query_command_imports_no_heavy_libraries() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from igfkg.cli import main\n"
+        "try:\n"
+        "    main(['query', 'adverse-effects', '--format', 'tsv'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('rdflib', 'pyshacl', 'owlready2') if m in sys.modules)\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "HEAVY []" in done.stderr, done.stderr
