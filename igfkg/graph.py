@@ -99,6 +99,7 @@ class KnowledgeGraph:
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        self._resolved: dict[str, ox.NamedNode] = {}
 
     def __repr__(self) -> str:
         return f"KnowledgeGraph(backend={self.backend.name!r}, quads={len(self.backend)})"
@@ -112,10 +113,12 @@ class KnowledgeGraph:
             self.backend.load_file(path, GRAPH_ONTOLOGY)
         for path in resources.kb_files():
             self.backend.load_file(path, GRAPH_KB)
+        self._resolved.clear()
 
     def load(self, path: str | Path, *, graph: str, fmt: str | None = None) -> None:
         """Load an RDF file into the named graph ``graph``; a bad file changes nothing."""
         self.backend.load_file(Path(path), graph, fmt)
+        self._resolved.clear()
 
     # -- queries -------------------------------------------------------------------------
 
@@ -150,7 +153,16 @@ class KnowledgeGraph:
     # -- lookup --------------------------------------------------------------------------
 
     def resolve(self, name: str) -> ox.NamedNode:
-        """The IRI of an entity given by IRI, CURIE, label or synonym (case-insensitive)."""
+        """The IRI of an entity given by IRI, CURIE, label or synonym (case-insensitive).
+
+        Successful lookups are cached until the graph is next loaded or updated.
+        """
+        cached = self._resolved.get(name)
+        if cached is None:
+            cached = self._resolved[name] = self._resolve(name)
+        return cached
+
+    def _resolve(self, name: str) -> ox.NamedNode:
         text = name.strip()
         if text.startswith("<") and text.endswith(">"):
             text = text[1:-1]
@@ -249,6 +261,7 @@ class KnowledgeGraph:
     def update(self, text: str) -> None:
         """Apply a SPARQL 1.1 Update (the only write path besides loading files)."""
         self.backend.update(text)
+        self._resolved.clear()
 
     # -- interop -------------------------------------------------------------------------
 

@@ -173,3 +173,17 @@ def test_resolve(kg: KnowledgeGraph, name: str, iri: str) -> None:
             kg.resolve(name)
         return
     assert kg.resolve(name).value == expected
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_same_triples_in_two_graphs_do_not_duplicate_rows(backend: str) -> None:
+    """Users load MeSH beside the KB: a triple in two named graphs must not double the rows."""
+    import igfkg
+
+    kg = igfkg.open(f"{backend}:")
+    for path in resources.kb_files():
+        if path.name != "claims.ttl":  # a copy of the claims would be new claims (blank nodes)
+            kg.load(path, graph="https://w3id.org/igfkg/graph/copy")
+    for case, query_id, params in CASES:
+        expected = (GOLDEN / f"{case}.tsv").read_text(encoding="utf-8")
+        assert kg.query(query_id, **params).serialize("tsv") == expected, case
