@@ -13,16 +13,32 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-DEFAULT_TREE = Path(__file__).resolve().parents[2] / "shared/data/mesh/dhimmel__mesh2015_tree-numbers.tsv"
+#: The MeSH 2015 tree table in the shared data folder beside the project.
+DEFAULT_TREE = (
+    Path(__file__).resolve().parents[2] / "shared/data/mesh/dhimmel__mesh2015_tree-numbers.tsv"
+)
 MESH = "http://id.nlm.nih.gov/mesh/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 MESHV = "http://id.nlm.nih.gov/mesh/vocab#"
 IGFKG = "https://w3id.org/igfkg/"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 # Descriptors of the KB (diabetes, IGF-1, insulin, complications, ...): a fifth of the synthetic
 # articles get one of them, so the literature queries have something to find.
-TOPICS = ["D003920", "D003922", "D003924", "D007334", "D007328", "D048909", "D003929",
-          "D003925", "D007333", "D013006", "D018969", "D017526"]
+TOPICS = [
+    "D003920",
+    "D003922",
+    "D003924",
+    "D007334",
+    "D007328",
+    "D048909",
+    "D003929",
+    "D003925",
+    "D007333",
+    "D013006",
+    "D018969",
+    "D017526",
+]
 QUALIFIERS = ["Q000188", "Q000503", "Q000502", "Q000627", "Q000097", "Q000175", "Q000378"]
 
 
@@ -67,8 +83,10 @@ def article_triples(n: int, descriptors: list[str], seed: int = 42) -> Iterator[
         yield f"{art} <http://purl.org/dc/terms/title> {_lit(f'Synthetic article {pmid}')} ."
         yield f"{art} <http://purl.org/ontology/bibo/pmid> {_lit(str(pmid))} ."
         year = 1990 + rng.randrange(35)
-        yield (f'{art} <http://purl.org/dc/terms/issued> "{year}"'
-               "^^<http://www.w3.org/2001/XMLSchema#gYear> .")
+        yield (
+            f'{art} <http://purl.org/dc/terms/issued> "{year}"'
+            "^^<http://www.w3.org/2001/XMLSchema#gYear> ."
+        )
         yield f"{art} <{IGFKG}publishedIn> <{IGFKG}kb/journal-synthetic-{rng.randrange(200)}> ."
         yield f'{art} <http://purl.org/dc/terms/source> "synthetic" .'
         chosen = set(rng.sample(descriptors, rng.randint(5, 15)))
@@ -83,7 +101,7 @@ def article_triples(n: int, descriptors: list[str], seed: int = 42) -> Iterator[
             if q:
                 yield f"{head} <{MESHV}hasQualifier> <{MESH}{q}> ."
             major = "true" if rng.random() < 0.3 else "false"
-            yield f'{head} <{IGFKG}majorTopic> "{major}"^^<http://www.w3.org/2001/XMLSchema#boolean> .'
+            yield f'{head} <{IGFKG}majorTopic> "{major}"^^<{XSD}boolean> .'
 
 
 def write_graph(path: Path, articles: int, tree: Path = DEFAULT_TREE) -> int:

@@ -28,6 +28,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _graph(ctx: click.Context) -> Any:
     from igfkg.graph import default_spec, open
 
+    if ctx.obj.get("endpoint"):
+        return open(f"sparql:{ctx.obj['endpoint']}")
     store = ctx.obj["store"]
     return open(f"oxigraph:{store}" if store else default_spec())
 
@@ -81,13 +83,19 @@ _FORMAT = click.option(
     envvar="IGFKG_STORE",
     help="Persistent Oxigraph store folder (created and loaded if empty). Default: in memory.",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    envvar="IGFKG_ENDPOINT",
+    help="Query a remote SPARQL 1.1 endpoint instead of the embedded store.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="igfkg")
 @click.pass_context
-def main(ctx: click.Context, store: Path | None, debug: bool) -> None:
+def main(ctx: click.Context, store: Path | None, endpoint: str | None, debug: bool) -> None:
     """igfkg: the GH–IGF-1 axis in diabetes mellitus, as a knowledge graph."""
     ctx.ensure_object(dict)
-    ctx.obj.update(store=store, debug=debug)
+    ctx.obj.update(store=store, endpoint=endpoint, debug=debug)
 
 
 @main.command("queries")
@@ -244,6 +252,76 @@ def reason_cmd(ctx: click.Context) -> None:
     report = check_consistency(_graph(ctx).export("nt"))
     click.echo(report.text(), nl=False)
     ctx.exit(EXIT_OK if report.ok else EXIT_FAILS)
+
+
+@main.command("build")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("release"),
+    show_default=True,
+)
+@click.pass_context
+@_handled
+def build_cmd(ctx: click.Context, output: Path) -> None:
+    """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML, the
+    SSSOM mappings and a VoID/DCAT description with checksums."""
+    from igfkg.release import build
+
+    for artefact in build(_graph(ctx), output):
+        click.echo(f"{artefact.sha256}  {output / artefact.name}")
+
+
+@main.command("load")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--endpoint",
+    "gsp",
+    required=True,
+    metavar="URL",
+    help="Graph Store HTTP Protocol endpoint, e.g. http://127.0.0.1:7878/store",
+)
+@click.option(
+    "--graph", metavar="IRI", help="Named graph for triple FILES (replaced, not added to)."
+)
+@click.option("--user", envvar="IGFKG_USER", help="User for HTTP digest/basic authentication.")
+@click.option("--password", envvar="IGFKG_PASSWORD", help="Password (or IGFKG_PASSWORD).")
+@click.pass_context
+@_handled
+def load_cmd(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    gsp: str,
+    graph: str | None,
+    user: str | None,
+    password: str | None,
+) -> None:
+    """Load into a remote store, one named graph per PUT (reloading replaces, never duplicates).
+
+    Without FILES, loads the release graphs (ontology, kb, mappings, queries). Each file is
+    parsed locally first, so a malformed file is reported and nothing is sent.
+    """
+    from igfkg.loading import load_files, load_release
+
+    auth = (user, password or "") if user else None
+    loaded = (
+        load_files(gsp, list(files), graph, auth) if files else load_release(gsp, _graph(ctx), auth)
+    )
+    for name, count in loaded:
+        click.echo(f"{name}\t{count} triples")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=7878, show_default=True)
+@click.pass_context
+@_handled
+def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the graph as a SPARQL endpoint (Oxigraph server, with its query UI)."""
+    from igfkg.loading import serve
+
+    serve(ctx.obj["store"], host, port, announce=click.echo)
 
 
 @main.command("export")

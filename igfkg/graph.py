@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["BACKENDS", "KnowledgeGraph", "open"]
 
 BACKENDS = ("oxigraph", "rdflib")
+#: Every backend the front door knows; ``sparql:URL`` is a remote endpoint (not bundled-loaded).
+ALL_BACKENDS = (*BACKENDS, "sparql")
 
 _LOOKUP = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -62,7 +64,8 @@ SELECT DISTINCT ?label WHERE { ?entity rdfs:label|skos:altLabel ?label }
 
 
 def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
-    """Open a knowledge graph: ``oxigraph:`` (memory), ``oxigraph:PATH`` (disk) or ``rdflib:``.
+    """Open a knowledge graph: ``oxigraph:`` (memory), ``oxigraph:PATH`` (disk), ``rdflib:``, or
+    ``sparql:URL`` (a remote SPARQL 1.1 endpoint, used as it is).
 
     The bundled ontology and knowledge base are loaded unless ``bundled=False``; a persistent
     store that already holds data is used as it is.
@@ -70,7 +73,7 @@ def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
     >>> open("neo4j:")
     Traceback (most recent call last):
     ...
-    ValueError: unknown backend 'neo4j'; known backends: oxigraph, rdflib
+    ValueError: unknown backend 'neo4j'; known backends: oxigraph, rdflib, sparql
     """
     kind, _, location = spec.partition(":")
     backend: Backend
@@ -80,8 +83,12 @@ def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
         if location:
             raise ValueError("the rdflib backend is in memory only; use 'rdflib:'")
         backend = RdflibBackend()
+    elif kind == "sparql":
+        from igfkg.remote import SparqlBackend
+
+        return KnowledgeGraph(SparqlBackend(location))
     else:
-        raise ValueError(f"unknown backend {kind!r}; known backends: {', '.join(BACKENDS)}")
+        raise ValueError(f"unknown backend {kind!r}; known backends: {', '.join(ALL_BACKENDS)}")
     kg = KnowledgeGraph(backend)
     if bundled and backend.is_empty():
         kg.load_bundled()

@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# Set up and run every check: install (with dev tools), lint, format check, type check, tests.
+# Set up and run every check: install igfkg with its dev tools and the Virtuoso server the
+# store tests start (Debian's virtuoso-opensource), then lint, format check, type check, tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v virtuoso-t >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q virtuoso-opensource >/dev/null \
+    || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q virtuoso-opensource >/dev/null; }
+fi
 python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 python3 -m ruff check .
 python3 -m ruff format --check .

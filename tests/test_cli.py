@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from igfkg.cli import main
@@ -181,3 +182,48 @@ def test_query_command_imports_no_heavy_libraries() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert "HEAVY []" in done.stderr, done.stderr
+
+
+def test_bad_file_leaves_persistent_store_unchanged(tmp_path: Path) -> None:
+    import igfkg
+
+    store = tmp_path / "store"
+    kg = igfkg.open(f"oxigraph:{store}")
+    before = len(kg)
+    bad = tmp_path / "bad.nt"
+    good = "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+    bad.write_text(good * 1000 + "<http://example.org/a> <http://example.org/b> .\n")
+    with pytest.raises(igfkg.DataFileError, match=r"bad\.nt:1001:"):
+        kg.load(bad, graph="https://w3id.org/igfkg/graph/test")
+    assert len(kg) == before
+
+
+def test_serve_answers_queries_and_stops_cleanly() -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import igfkg
+    from igfkg.server import free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "igfkg", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        assert f"http://127.0.0.1:{port}/query" in line
+        remote = igfkg.open(f"sparql:http://127.0.0.1:{port}/query")
+        assert len(remote.query("adverse-effects")) == 8
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    time.sleep(0.2)
+    # The oxigraph server child is gone too: nothing listens on the port any more.
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0

@@ -1,0 +1,99 @@
+"""Loading igfkg into remote stores (Graph Store Protocol) and serving it (Oxigraph server)."""
+
+from __future__ import annotations
+
+import signal
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from igfkg.backends import QUAD_FORMATS, parse_quads, rdf_format
+from igfkg.remote import GraphStore
+
+if TYPE_CHECKING:
+    from igfkg.graph import KnowledgeGraph
+
+__all__ = ["load_files", "load_release", "serve"]
+
+
+def _nt(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def load_release(
+    endpoint: str, kg: KnowledgeGraph, auth: tuple[str, str] | None = None
+) -> list[tuple[str, int]]:
+    """PUT each release graph of ``kg`` (ontology, kb, mappings, queries) into the store."""
+    from igfkg.release import _PARTS, canonical_quads, partition
+
+    store = GraphStore(endpoint, auth)
+    by_graph: dict[str, list[ox.Triple]] = {iri: [] for iri in _PARTS.values()}
+    for q in canonical_quads(partition(kg)):
+        by_graph[q.graph_name.value].append(ox.Triple(q.subject, q.predicate, q.object))  # type: ignore[union-attr]
+    for iri, triples in by_graph.items():
+        store.put(iri, _nt(triples))
+    return [(iri, len(t)) for iri, t in by_graph.items()]
+
+
+def load_files(
+    endpoint: str, files: list[Path], graph: str | None, auth: tuple[str, str] | None = None
+) -> list[tuple[str, int]]:
+    """PUT RDF files: triple files into ``graph``, quad files graph by graph. Every file is
+    parsed first; nothing is sent unless all of them parse."""
+    per_graph: dict[str, list[ox.Triple]] = {}
+    for path in files:
+        fmt = rdf_format(path)
+        if fmt not in QUAD_FORMATS and graph is None:
+            raise ValueError(f"{path}: a triple file needs --graph IRI")
+        for q in parse_quads(path.read_bytes(), fmt, graph, str(path)):
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                raise ValueError(f"{path}: quads in the default graph; give them a named graph")
+            per_graph.setdefault(q.graph_name.value, []).append(
+                ox.Triple(q.subject, q.predicate, q.object)
+            )
+    store = GraphStore(endpoint, auth)
+    for iri, triples in per_graph.items():
+        store.put(iri, _nt(triples))
+    return [(iri, len(t)) for iri, t in per_graph.items()]
+
+
+def serve(
+    store: Path | None, host: str, port: int, announce: Callable[[str], object] = print
+) -> None:
+    """Serve the graph with the Oxigraph server until interrupted. With ``store``, serve that
+    persistent store (loading the bundled graph first if it is empty); otherwise serve a
+    temporary store bulk-loaded with the release N-Quads."""
+    from igfkg.graph import open as open_graph
+    from igfkg.release import build
+    from igfkg.server import OxigraphServer, bulk_load
+
+    with tempfile.TemporaryDirectory(prefix="igfkg-serve-") as tmp:
+        if store is not None:
+            kg = open_graph(f"oxigraph:{store}")
+            del kg  # release the store before the server opens it
+            location = store
+        else:
+            location = Path(tmp) / "store"
+            build(open_graph(), Path(tmp) / "release")
+            bulk_load(location, Path(tmp) / "release" / "igfkg.nq")
+
+        def stop(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, stop)  # stop the server on kill too
+        try:
+            with OxigraphServer(location, host, port) as server:
+                announce(
+                    f"igfkg SPARQL endpoint: {server.url}/query  (query UI: {server.url}/ ,"
+                    f" graph store: {server.url}/store). Ctrl-C stops it."
+                )
+                while server.process is not None and server.process.poll() is None:
+                    time.sleep(0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,251 @@
+"""Release artefacts: named graphs in every standard format, SSSOM mappings, VoID/DCAT.
+
+``build(kg, outdir)`` writes, deterministically (blank nodes canonicalised with RDFC-1.0, lines
+and triples sorted, no timestamp but the ontology's version date):
+
+- ``igfkg-<part>.ttl`` per named graph (ontology, kb, mappings, queries),
+- ``igfkg.nq`` (everything, with graph names, for bulk loaders) and ``igfkg.nt`` (merged),
+- ``igfkg.jsonld`` and ``igfkg.owl`` (RDF/XML) of the ontology + KB + mappings,
+- ``igfkg-mappings.sssom.tsv`` (SSSOM TSV with its YAML header),
+- ``void.ttl`` (VoID + DCAT: version, licence, triples per graph, classes and properties used,
+  the files with their SHA-256 checksums).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from igfkg.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
+
+if TYPE_CHECKING:
+    from igfkg.graph import KnowledgeGraph
+
+__all__ = ["GRAPH_MAPPINGS", "GRAPH_QUERIES", "build"]
+
+GRAPH_MAPPINGS = BASE + "graph/mappings"
+GRAPH_QUERIES = BASE + "graph/queries"
+DATASET = BASE + "dataset"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_MATCHES = tuple(
+    _SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+)
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_PARTS = {
+    "ontology": GRAPH_ONTOLOGY,
+    "kb": GRAPH_KB,
+    "mappings": GRAPH_MAPPINGS,
+    "queries": GRAPH_QUERIES,
+}
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """One written file: its name and SHA-256."""
+
+    name: str
+    sha256: str
+
+
+def _version(kg: KnowledgeGraph) -> str:
+    q = """SELECT ?v WHERE { <https://w3id.org/igfkg/ontology>
+        <http://www.w3.org/2002/07/owl#versionInfo> ?v }"""
+    rows = kg.select(q).rows
+    value = rows[0]["v"] if rows else None
+    return value.value if value is not None else "unversioned"
+
+
+def partition(kg: KnowledgeGraph) -> dict[str, list[ox.Triple]]:
+    """The release graphs: mappings (skos:*Match of KB entities) split out of the KB, plus the
+    query catalog as SIB sparql-examples."""
+    from igfkg.catalog import catalog
+
+    parts: dict[str, list[ox.Triple]] = {name: [] for name in _PARTS}
+    by_graph = {GRAPH_ONTOLOGY: "ontology", GRAPH_KB: "kb"}
+    for quad in kg.backend.quads():
+        graph = getattr(quad.graph_name, "value", None)
+        part = by_graph.get(graph or "", "kb")
+        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+        if (
+            part == "kb"
+            and quad.predicate.value in _MATCHES
+            and isinstance(quad.subject, ox.NamedNode)
+            and quad.subject.value.startswith(BASE + "kb/")
+        ):
+            part = "mappings"
+        parts[part].append(triple)
+    parts["queries"] = list(
+        ox.parse(catalog().to_sib_turtle().encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    )
+    return parts
+
+
+def canonical_quads(parts: dict[str, list[ox.Triple]]) -> list[ox.Quad]:
+    """All quads with blank nodes renamed by RDFC-1.0, sorted."""
+    dataset = ox.Dataset(
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(_PARTS[name]))
+        for name, triples in parts.items()
+        for t in triples
+    )
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=str)
+
+
+def _turtle(triples: list[ox.Triple]) -> bytes:
+    used = {k: v for k, v in PREFIXES.items()}
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=used) or b""
+
+
+def _write(outdir: Path, name: str, data: bytes, out: list[Artefact]) -> None:
+    path = outdir / name
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    out.append(Artefact(name, hashlib.sha256(data).hexdigest()))
+
+
+def sssom(kg: KnowledgeGraph, mappings: list[ox.Triple], version: str) -> bytes:
+    """The mappings as an SSSOM TSV with its YAML metadata header."""
+    labels: dict[str, str] = {}
+    q = f"SELECT ?s ?l WHERE {{ ?s <{_LABEL}> ?l }} ORDER BY ?s ?l"
+    for row in kg.select(q):
+        s, label = row["s"], row["l"]
+        if isinstance(s, ox.NamedNode) and label is not None:
+            labels.setdefault(s.value, label.value)
+    prefixes = {"skos": _SKOS, "semapv": "https://w3id.org/semapv/vocab/"}
+    rows = []
+    for t in sorted(mappings, key=str):
+        subject, obj = compact(t.subject.value), compact(t.object.value)  # type: ignore[union-attr]
+        for curie in (subject, obj):
+            prefix = curie.split(":", 1)[0]
+            if prefix in PREFIXES:
+                prefixes[prefix] = PREFIXES[prefix]
+        rows.append(
+            [
+                subject,
+                labels.get(t.subject.value, ""),  # type: ignore[union-attr]
+                "skos:" + t.predicate.value.rsplit("#", 1)[1],
+                obj,
+                labels.get(t.object.value, ""),  # type: ignore[union-attr]
+                "semapv:ManualMappingCuration",
+            ]
+        )
+    header = [
+        "# curie_map:",
+        *[f"#   {p}: {prefixes[p]}" for p in sorted(prefixes)],
+        f"# mapping_set_id: {BASE}mappings/igfkg.sssom.tsv",
+        f"# mapping_set_version: {version}",
+        "# license: https://creativecommons.org/licenses/by/4.0/",
+        "# mapping_set_description: Mappings of igfkg knowledge-base entities to MeSH, UniProt,"
+        " HGNC, MONDO, DOID, HPO, GO and DrugBank, curated against a verified identifier table.",
+    ]
+    columns = [
+        "subject_id",
+        "subject_label",
+        "predicate_id",
+        "object_id",
+        "object_label",
+        "mapping_justification",
+    ]
+    lines = header + ["\t".join(columns)] + ["\t".join(r) for r in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def void(parts: dict[str, list[ox.Triple]], files: list[Artefact], version: str) -> bytes:
+    """A VoID + DCAT description of the dataset and its files."""
+    ds = ox.NamedNode(DATASET)
+    v = "http://rdfs.org/ns/void#"
+    dcat = "http://www.w3.org/ns/dcat#"
+    dct = "http://purl.org/dc/terms/"
+    spdx = "http://spdx.org/rdf/terms#"
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    out: list[ox.Triple] = []
+
+    def add(
+        s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> None:
+        out.append(ox.Triple(s, ox.NamedNode(p), o))
+
+    def count(n: int) -> ox.Literal:
+        return ox.Literal(str(n), datatype=ox.NamedNode(xsd + "integer"))
+
+    add(ds, _RDF_TYPE, ox.NamedNode(v + "Dataset"))
+    add(ds, _RDF_TYPE, ox.NamedNode(dcat + "Dataset"))
+    add(
+        ds,
+        dct + "title",
+        ox.Literal("igfkg: the GH–IGF-1 axis in diabetes mellitus", language="en"),
+    )
+    add(ds, dct + "license", ox.NamedNode("https://creativecommons.org/licenses/by/4.0/"))
+    add(ds, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(version))
+    add(ds, dct + "source", ox.NamedNode("http://www.ncbi.nlm.nih.gov/pubmed/15832492"))
+    every = [t for triples in parts.values() for t in triples]
+    add(ds, v + "triples", count(len(every)))
+    classes = Counter(
+        t.object.value
+        for t in every
+        if t.predicate.value == _RDF_TYPE and isinstance(t.object, ox.NamedNode)
+    )
+    properties = Counter(t.predicate.value for t in every)
+    for name, triples in sorted(parts.items()):
+        graph = ox.NamedNode(_PARTS[name])
+        add(ds, v + "subset", graph)
+        add(graph, _RDF_TYPE, ox.NamedNode(v + "Dataset"))
+        add(graph, v + "triples", count(len(triples)))
+    for cls, n in sorted(classes.items()):
+        part = ox.NamedNode(f"{DATASET}/class/{hashlib.sha256(cls.encode()).hexdigest()[:16]}")
+        add(ds, v + "classPartition", part)
+        add(part, v + "class", ox.NamedNode(cls))
+        add(part, v + "entities", count(n))
+    for prop, n in sorted(properties.items()):
+        part = ox.NamedNode(f"{DATASET}/property/{hashlib.sha256(prop.encode()).hexdigest()[:16]}")
+        add(ds, v + "propertyPartition", part)
+        add(part, v + "property", ox.NamedNode(prop))
+        add(part, v + "triples", count(n))
+    for art in files:
+        dist = ox.NamedNode(f"{DATASET}/file/{art.name}")
+        checksum = ox.NamedNode(f"{DATASET}/file/{art.name}#sha256")
+        add(ds, dcat + "distribution", dist)
+        add(dist, _RDF_TYPE, ox.NamedNode(dcat + "Distribution"))
+        add(dist, dcat + "downloadURL", ox.NamedNode(f"{BASE}release/{version}/{art.name}"))
+        add(dist, spdx + "checksum", checksum)
+        add(checksum, spdx + "algorithm", ox.NamedNode(spdx + "checksumAlgorithm_sha256"))
+        add(checksum, spdx + "checksumValue", ox.Literal(art.sha256))
+    prefixes = {"void": v, "dcat": dcat, "dcterms": dct, "spdx": spdx, "xsd": xsd, **PREFIXES}
+    return ox.serialize(sorted(out, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+
+
+def build(kg: KnowledgeGraph, outdir: Path) -> list[Artefact]:
+    """Write the release artefacts of ``kg`` to ``outdir``; return them with their checksums."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    version = _version(kg)
+    quads = canonical_quads(partition(kg))
+    parts: dict[str, list[ox.Triple]] = {name: [] for name in _PARTS}
+    by_iri = {iri: name for name, iri in _PARTS.items()}
+    for q in quads:
+        parts[by_iri[q.graph_name.value]].append(ox.Triple(q.subject, q.predicate, q.object))  # type: ignore[union-attr]
+    files: list[Artefact] = []
+    for name, triples in parts.items():
+        _write(outdir, f"igfkg-{name}.ttl", _turtle(triples), files)
+    _write(outdir, "igfkg.nq", ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", files)
+    merged = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    _write(outdir, "igfkg.nt", ox.serialize(merged, format=ox.RdfFormat.N_TRIPLES) or b"", files)
+    owl_part = sorted({t for name in ("ontology", "kb", "mappings") for t in parts[name]}, key=str)
+    _write(outdir, "igfkg.owl", _rdfxml(owl_part), files)
+    _write(
+        outdir, "igfkg.jsonld", ox.serialize(owl_part, format=ox.RdfFormat.JSON_LD) or b"", files
+    )
+    _write(outdir, "igfkg-mappings.sssom.tsv", sssom(kg, parts["mappings"], version), files)
+    _write(outdir, "void.ttl", void(parts, files, version), files)
+    return files
+
+
+def _rdfxml(triples: list[ox.Triple]) -> bytes:
+    prefixes = {k: v for k, v in PREFIXES.items() if not v.endswith("_")}
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""

@@ -1,0 +1,120 @@
+"""Start and stop an Oxigraph SPARQL server (the ``oxigraph`` package from PyPI) on loopback.
+
+Used by ``igfkg serve`` and by the tests that check igfkg against a real server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+__all__ = ["OxigraphServer", "free_port", "oxigraph_binary"]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` right now."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` server executable (``pip install oxigraph``)."""
+    found = shutil.which("oxigraph") or shutil.which(
+        "oxigraph", path=str(Path(sys.executable).parent)
+    )
+    if found is None:
+        raise FileNotFoundError("the oxigraph server is not installed: pip install oxigraph")
+    return found
+
+
+def bulk_load(location: Path, nquads: Path) -> None:
+    """Load an N-Quads file into a server store folder with Oxigraph's bulk loader."""
+    subprocess.run(
+        [oxigraph_binary(), "load", "--location", str(location), "--file", str(nquads)],
+        check=True,
+        capture_output=True,
+    )
+
+
+class OxigraphServer:
+    """``oxigraph serve`` on ``host:port`` over the store folder ``location``, union default
+    graph on; a context manager that waits until it answers and always stops it."""
+
+    def __init__(self, location: Path, host: str = "127.0.0.1", port: int | None = None) -> None:
+        self.location = location
+        self.host = host
+        self.port = port or free_port(host)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """The server's base URL (query UI at ``/``, SPARQL at ``/query``, GSP at ``/store``)."""
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 30) -> None:
+        """Start the server and wait until it answers a query."""
+        cmd = [
+            oxigraph_binary(),
+            "serve",
+            "--location",
+            str(self.location),
+            "--bind",
+            f"{self.host}:{self.port}",
+            "--union-default-graph",
+        ]
+        self.process = subprocess.Popen(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env=dict(os.environ),
+        )
+        deadline = time.monotonic() + timeout
+        probe = f"{self.url}/query?query=ASK%7B%7D"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"oxigraph server exited: {err.strip()[:500]}")
+            try:
+                with urllib.request.urlopen(probe, timeout=2):
+                    return
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.1)
+        self.stop()
+        raise TimeoutError(f"oxigraph server did not answer at {self.url} in {timeout} s")
+
+    def stop(self) -> None:
+        """Stop the server (terminate, then kill) and wait for it."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stderr:
+            self.process.stderr.close()
+        self.process = None
+
+    def __enter__(self) -> OxigraphServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,107 @@
+"""Release artefacts: named graphs, every format, SSSOM, VoID/DCAT, byte-identical builds."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+import igfkg
+from igfkg.release import build
+
+EXPECTED = {
+    "igfkg-ontology.ttl",
+    "igfkg-kb.ttl",
+    "igfkg-mappings.ttl",
+    "igfkg-queries.ttl",
+    "igfkg.nq",
+    "igfkg.nt",
+    "igfkg.owl",
+    "igfkg.jsonld",
+    "igfkg-mappings.sssom.tsv",
+    "void.ttl",
+}
+GRAPHS = {f"https://w3id.org/igfkg/graph/{g}" for g in ("ontology", "kb", "mappings", "queries")}
+
+
+def _build(outdir: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "igfkg", "build", "--output", str(outdir)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    _build(tmp_path / "a")
+    _build(tmp_path / "b")  # a separate process: different hash seeds, fresh blank nodes
+    names = {p.name for p in (tmp_path / "a").iterdir()}
+    assert names == EXPECTED
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_artefacts_parse_and_agree(tmp_path: Path) -> None:
+    files = {a.name: a for a in build(igfkg.open(), tmp_path)}
+    quads = list(ox.parse(path=str(tmp_path / "igfkg.nq"), format=ox.RdfFormat.N_QUADS))
+    assert {q.graph_name.value for q in quads} == GRAPHS  # type: ignore[union-attr]
+    per_graph = sum(
+        len(list(ox.parse(path=str(tmp_path / f"igfkg-{g}.ttl"), format=ox.RdfFormat.TURTLE)))
+        for g in ("ontology", "kb", "mappings", "queries")
+    )
+    assert per_graph == len(quads)
+    nt = list(ox.parse(path=str(tmp_path / "igfkg.nt"), format=ox.RdfFormat.N_TRIPLES))
+    assert len(nt) == len({ox.Triple(q.subject, q.predicate, q.object) for q in quads})
+    owl = rdflib.Graph().parse(tmp_path / "igfkg.owl", format="xml")
+    jsonld = list(ox.parse(path=str(tmp_path / "igfkg.jsonld"), format=ox.RdfFormat.JSON_LD))
+    assert len(owl) == len(jsonld) > 1500
+    # The checksums in VoID/DCAT are those of the files.
+    void = rdflib.Graph().parse(tmp_path / "void.ttl")
+    spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    recorded = {str(o) for o in void.objects(None, spdx.checksumValue)}
+    for name, artefact in files.items():
+        if name != "void.ttl":
+            digest = hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+            assert digest == artefact.sha256, name
+            assert digest in recorded, name
+
+
+def test_void_counts_triples_per_graph(tmp_path: Path) -> None:
+    build(igfkg.open(), tmp_path)
+    void = rdflib.Graph().parse(tmp_path / "void.ttl")
+    v = rdflib.Namespace("http://rdfs.org/ns/void#")
+    for graph in GRAPHS:
+        count = int(void.value(rdflib.URIRef(graph), v.triples))
+        part = graph.rsplit("/", 1)[1]
+        assert count == len(rdflib.Graph().parse(tmp_path / f"igfkg-{part}.ttl"))
+    classes = {str(o) for o in void.objects(None, v["class"])}
+    assert "https://w3id.org/igfkg/Drug" in classes
+    assert str(
+        void.value(
+            rdflib.URIRef("https://w3id.org/igfkg/dataset"),
+            rdflib.URIRef("http://purl.org/dc/terms/license"),
+        )
+    ).endswith("by/4.0/")
+
+
+def test_sssom_has_every_mapping_with_justification(tmp_path: Path) -> None:
+    build(igfkg.open(), tmp_path)
+    lines = (tmp_path / "igfkg-mappings.sssom.tsv").read_text(encoding="utf-8").splitlines()
+    header = [line for line in lines if line.startswith("#")]
+    assert "# curie_map:" in header
+    assert any(line.startswith("# mapping_set_id: ") for line in header)
+    rows = [line.split("\t") for line in lines if not line.startswith("#")]
+    columns, body = rows[0], rows[1:]
+    assert columns[:4] == ["subject_id", "subject_label", "predicate_id", "object_id"]
+    assert "mapping_justification" in columns
+    assert len(body) == len(igfkg.open().query("mappings"))
+    assert all(
+        r[columns.index("mapping_justification")] == "semapv:ManualMappingCuration" for r in body
+    )
+    assert ["kb:igf-1", "insulin-like growth factor 1", "skos:exactMatch", "UniProtKB:P05019"] in [
+        r[:4] for r in body
+    ]
