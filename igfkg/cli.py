@@ -229,6 +229,63 @@ def path_cmd(ctx: click.Context, start: str, end: str, max_length: int) -> None:
             click.echo("  " + str(edge).replace("\n", "\n  "))
 
 
+@main.group("ingest")
+def ingest_group() -> None:
+    """Grow the graph from PubMed/MEDLINE records and MeSH (needs --store or IGFKG_STORE)."""
+
+
+def _persistent(ctx: click.Context) -> Any:
+    root = ctx.find_root()
+    if not (root.obj.get("store") or os.environ.get("IGFKG_STORE")):
+        raise click.UsageError("ingest writes to a persistent store: pass --store PATH")
+    return _graph(root)
+
+
+@ingest_group.command("pubmed")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Processes parsing files in parallel.",
+)
+@click.pass_context
+@_handled
+def ingest_pubmed_cmd(ctx: click.Context, files: tuple[Path, ...], workers: int) -> None:
+    """Ingest PubMed XML (.xml, .xml.gz; baseline, update, efetch, MedlineCitationSet) and
+    MEDLINE text (.nbib, .txt) files, each atomically into its own named graph."""
+    from igfkg.ingest import ingest_pubmed
+
+    def report(stats: Any) -> None:
+        click.echo(
+            f"{stats.path}\t{stats.articles} articles\t{stats.headings} headings\t"
+            f"{len(stats.deleted)} deletions"
+        )
+
+    ingest_pubmed(_persistent(ctx), list(files), workers=workers, on_file=report)
+
+
+@ingest_group.command("mesh")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.pass_context
+@_handled
+def ingest_mesh_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Ingest MeSH descriptor, qualifier or supplementary XML, or a tree-number table."""
+    from igfkg.meshingest import ingest_mesh
+
+    for stats in ingest_mesh(_persistent(ctx), list(files)):
+        click.echo(
+            f"{stats.path}\t{stats.descriptors} descriptors\t{stats.qualifiers} "
+            f"qualifiers\t{stats.supplementary} supplementary\t"
+            f"{stats.tree_numbers} tree numbers"
+        )
+
+
 @main.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context

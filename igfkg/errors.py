@@ -58,7 +58,12 @@ class DataFileError(IgfkgError, ValueError):
         self, path: str, message: str, line: int | None = None, column: int | None = None
     ) -> None:
         self.path = path
+        self.message = message
         self.line = line
         self.column = column
         where = path if line is None else f"{path}:{line}" + (f":{column}" if column else "")
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type[DataFileError], tuple[str, str, int | None, int | None]]:
+        # Picklable, so errors raised in worker processes reach the caller intact.
+        return (DataFileError, (self.path, self.message, self.line, self.column))
