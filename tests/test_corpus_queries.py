@@ -1,0 +1,61 @@
+"""Literature queries: golden answers on a fixed corpus (the KB, MeSH and real PubMed records)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+import igfkg
+from igfkg.graph import KnowledgeGraph
+from igfkg.ingest import ingest_pubmed
+from igfkg.meshingest import ingest_mesh
+
+from .conftest import DATA
+
+GOLDEN = DATA / "golden-corpus"
+
+
+def corpus_files() -> tuple[list[Path], list[Path]]:
+    mesh = [DATA / "mesh" / "tree-subset.tsv", DATA / "mesh" / "meshrdf__qual2014.xml"]
+    records = sorted((DATA / "pubmed").glob("*.xml"))
+    return mesh, [*records, DATA / "medline" / "biopython__pubmed_result1.txt"]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> KnowledgeGraph:
+    kg = igfkg.open()
+    mesh, records = corpus_files()
+    ingest_mesh(kg, mesh)
+    ingest_pubmed(kg, records, workers=1)
+    return kg
+
+
+def _cases() -> list[tuple[str, str, dict[str, str]]]:
+    with (GOLDEN / "manifest.tsv").open(encoding="utf-8") as handle:
+        return [
+            (r["case"], r["query"], dict(p.split("=", 1) for p in r["params"].split(";") if p))
+            for r in csv.DictReader(handle, delimiter="\t")
+        ]
+
+
+@pytest.mark.parametrize(("case", "query_id", "params"), _cases(), ids=[c[0] for c in _cases()])
+def test_corpus_golden_answer(
+    corpus: KnowledgeGraph, case: str, query_id: str, params: dict[str, str]
+) -> None:
+    expected = (GOLDEN / f"{case}.tsv").read_text(encoding="utf-8")
+    assert corpus.query(query_id, **params).serialize("tsv") == expected
+
+
+def test_neighbors_reach_from_igf1_to_the_literature(corpus: KnowledgeGraph) -> None:
+    # IGF-1 -exactMatch-> MeSH D007334 <-hasDescriptor- heading <-hasMeshHeading- article
+    edges = corpus.neighbors("IGF-1", depth=3)
+    articles = {e.subject for e in edges if e.predicate.endswith("hasMeshHeading")}
+    assert "http://www.ncbi.nlm.nih.gov/pubmed/15832492" in articles
+    edges = corpus.neighbors("insulin", depth=3)
+    articles = {e.subject for e in edges if e.predicate.endswith("hasMeshHeading")}
+    assert "http://www.ncbi.nlm.nih.gov/pubmed/34751700" in articles
+    path = corpus.paths("type 2 diabetes", "PMID:15832492", max_length=3)
+    assert path
+    assert path[0][-1].subject == "http://www.ncbi.nlm.nih.gov/pubmed/15832492"
