@@ -252,12 +252,20 @@ def _persistent(ctx: click.Context) -> Any:
     show_default=True,
     help="Processes parsing files in parallel.",
 )
+@click.option(
+    "--nquads",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one N-Quads file per source file into this folder instead of a store "
+    "(for a store's bulk loader; PubMed XML only).",
+)
 @click.pass_context
 @_handled
-def ingest_pubmed_cmd(ctx: click.Context, files: tuple[Path, ...], workers: int) -> None:
+def ingest_pubmed_cmd(
+    ctx: click.Context, files: tuple[Path, ...], workers: int, nquads: Path | None
+) -> None:
     """Ingest PubMed XML (.xml, .xml.gz; baseline, update, efetch, MedlineCitationSet) and
     MEDLINE text (.nbib, .txt) files, each atomically into its own named graph."""
-    from igfkg.ingest import ingest_pubmed
+    from igfkg.ingest import export_nquads, ingest_pubmed
 
     def report(stats: Any) -> None:
         click.echo(
@@ -265,6 +273,10 @@ def ingest_pubmed_cmd(ctx: click.Context, files: tuple[Path, ...], workers: int)
             f"{len(stats.deleted)} deletions"
         )
 
+    if nquads is not None:
+        for stats in export_nquads(list(files), nquads, workers=workers):
+            report(stats)
+        return
     ingest_pubmed(_persistent(ctx), list(files), workers=workers, on_file=report)
 
 

@@ -325,3 +325,24 @@ def test_cli_ingest_is_quiet_when_piped(tmp_path: Path) -> None:
         ],
     )
     assert "37903272" in result.output
+
+
+def test_nquads_output_loads_like_an_ingest(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from igfkg.cli import main
+
+    files = [str(p) for p in sorted((DATA / "pubmed").glob("metapub__*.xml"))]
+    result = CliRunner().invoke(main, ["ingest", "pubmed", "--nquads", str(tmp_path), *files])
+    assert result.exit_code == 0, result.output
+    shards = sorted(tmp_path.glob("*.nq"))
+    assert [p.name for p in shards] == [Path(f).name + ".nq" for f in files]
+    bulk, ingested = igfkg.open(), igfkg.open()
+    for shard in shards:
+        bulk.load(shard, graph="https://w3id.org/igfkg/graph/unused")
+    ingest_pubmed(ingested, [Path(f) for f in files])
+
+    def source(kg: KnowledgeGraph) -> list[str]:
+        return sorted(str(q) for q in kg.backend.quads() if "/graph/source/" in str(q.graph_name))
+
+    assert source(bulk) == source(ingested)
