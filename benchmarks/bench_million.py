@@ -1,0 +1,114 @@
+"""The large-scale path, measured: synthetic PubMed XML -> sharded N-Quads (igfkg ingest
+--nquads, both cores) -> Oxigraph's bulk loader -> literature queries through igfkg on disk.
+
+Run: ``python benchmarks/bench_million.py [--articles 1000000] [--per-file 10000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pubmed_synthetic  # noqa: E402
+
+import igfkg  # noqa: E402
+from igfkg.ingest import export_nquads  # noqa: E402
+from igfkg.meshingest import parse_mesh_file  # noqa: E402
+from igfkg.release import build  # noqa: E402
+from igfkg.server import oxigraph_binary  # noqa: E402
+from synthetic import DEFAULT_TREE  # noqa: E402
+
+QUERIES = [
+    ("articles-by-mesh", {"descriptor": "MESH:D003920"}),
+    ("literature-for-entity", {"entity": "kb:igf-1"}),
+    ("co-indexed-descriptors", {"descriptor": "kb:type-2-diabetes"}),
+    ("mesh-headings", {"article": "PMID:90000001"}),
+    ("claim-literature-support", {}),
+]
+
+
+def capped(func: Callable[[], int], seconds: int) -> tuple[int, float] | None:
+    """(result, wall time) of one run of ``func``, or None past ``seconds``."""
+
+    def alarm(signum: int, frame: object) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(seconds)
+    start = time.perf_counter()
+    try:
+        return func(), time.perf_counter() - start
+    except TimeoutError:
+        return None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--per-file", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cap", type=int, default=120, help="seconds per query run")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        t0 = time.perf_counter()
+        files = pubmed_synthetic.write_files(root / "xml", args.articles, args.per_file)
+        print(
+            f"generated {args.articles:,} articles in {len(files)} files "
+            f"({time.perf_counter() - t0:.0f} s)"
+        )
+        shards = root / "nq"
+        t0 = time.perf_counter()
+        export_nquads(files, shards, workers=2, progress=False)
+        export_s = time.perf_counter() - t0
+        print(f"XML -> N-Quads: {args.articles / export_s:,.0f} records/s (2 workers)")
+        build(igfkg.open(), root / "release")
+        mesh = parse_mesh_file(DEFAULT_TREE)
+        tail = f" <{mesh.graph}> .".encode()
+        (shards / "mesh.nq").write_bytes(
+            b"\n".join(
+                line[:-2] + tail for line in mesh.ntriples.split(b"\n") if line.endswith(b" .")
+            )
+            + b"\n"
+        )
+        inputs = [root / "release" / "igfkg.nq", *sorted(shards.glob("*.nq"))]
+        store = root / "store"
+        t0 = time.perf_counter()
+        cmd = [oxigraph_binary(), "load", "--location", str(store)]
+        for path in inputs:
+            cmd += ["--file", str(path)]
+        subprocess.run(cmd, check=True, capture_output=True)
+        load_s = time.perf_counter() - t0
+        kg = igfkg.open(f"oxigraph:{store}")
+        triples = len(kg)
+        print(
+            f"oxigraph bulk load: {triples:,} quads in {load_s:.0f} s "
+            f"({triples / load_s:,.0f} quads/s)\n"
+        )
+        print("| query (1M-article store on disk) | rows | median ms |\n|---|---|---|")
+        for qid, params in QUERIES:
+            first = capped(lambda: len(kg.query(qid, **params)), args.cap)  # noqa: B023
+            if first is None:
+                print(f"| {qid} | ? | > {args.cap * 1e3:,.0f} |")
+                continue
+            rows, _ = first
+            times = []
+            for _ in range(args.repeat):
+                again = capped(lambda: len(kg.query(qid, **params)), args.cap)  # noqa: B023
+                times.append(again[1] if again else float(args.cap))
+            print(f"| {qid} | {rows:,} | {statistics.median(times) * 1e3:,.1f} |")
+
+
+if __name__ == "__main__":
+    main()
