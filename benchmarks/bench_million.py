@@ -17,14 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import pubmed_synthetic  # noqa: E402
+import pubmed_synthetic
+from synthetic import DEFAULT_TREE
 
-import igfkg  # noqa: E402
-from igfkg.ingest import export_nquads  # noqa: E402
-from igfkg.meshingest import parse_mesh_file  # noqa: E402
-from igfkg.release import build  # noqa: E402
-from igfkg.server import oxigraph_binary  # noqa: E402
-from synthetic import DEFAULT_TREE  # noqa: E402
+import igfkg
+from igfkg.ingest import export_nquads
+from igfkg.meshingest import parse_mesh_file
+from igfkg.release import build
+from igfkg.server import oxigraph_binary
 
 QUERIES = [
     ("articles-by-mesh", {"descriptor": "MESH:D003920"}),
