@@ -15,8 +15,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
-__all__ = ["OxigraphServer", "free_port", "oxigraph_binary"]
+__all__ = ["ManagedServer", "OxigraphServer", "bulk_load", "free_port", "oxigraph_binary"]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -45,52 +46,49 @@ def bulk_load(location: Path, nquads: Path) -> None:
     )
 
 
-class OxigraphServer:
-    """``oxigraph serve`` on ``host:port`` over the store folder ``location``, union default
-    graph on; a context manager that waits until it answers and always stops it."""
+class ManagedServer:
+    """A server process on loopback: started, waited for until ``probe_url`` answers, and always
+    stopped (terminate, then kill). Subclasses give the command line and the probe."""
 
-    def __init__(self, location: Path, host: str = "127.0.0.1", port: int | None = None) -> None:
-        self.location = location
-        self.host = host
-        self.port = port or free_port(host)
+    name = "server"
+    stop_timeout: float = 10
+
+    def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
 
-    @property
-    def url(self) -> str:
-        """The server's base URL (query UI at ``/``, SPARQL at ``/query``, GSP at ``/store``)."""
-        return f"http://{self.host}:{self.port}"
+    def command(self) -> list[str]:
+        """The command line that runs the server in the foreground."""
+        raise NotImplementedError
+
+    def probe_url(self) -> str:
+        """A URL that answers once the server is ready."""
+        raise NotImplementedError
+
+    def failure(self) -> str:
+        """What to say when the server exits during start-up."""
+        err = self.process.stderr.read().decode() if self.process and self.process.stderr else ""
+        return err.strip()[:500]
 
     def start(self, timeout: float = 30) -> None:
-        """Start the server and wait until it answers a query."""
-        cmd = [
-            oxigraph_binary(),
-            "serve",
-            "--location",
-            str(self.location),
-            "--bind",
-            f"{self.host}:{self.port}",
-            "--union-default-graph",
-        ]
+        """Start the server and wait until it answers."""
         self.process = subprocess.Popen(
-            cmd,
+            self.command(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
             env=dict(os.environ),
         )
         deadline = time.monotonic() + timeout
-        probe = f"{self.url}/query?query=ASK%7B%7D"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"oxigraph server exited: {err.strip()[:500]}")
+                raise RuntimeError(f"{self.name} exited: {self.failure()}")
             try:
-                with urllib.request.urlopen(probe, timeout=2):
+                with urllib.request.urlopen(self.probe_url(), timeout=2):
                     return
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.1)
         self.stop()
-        raise TimeoutError(f"oxigraph server did not answer at {self.url} in {timeout} s")
+        raise TimeoutError(f"{self.name} did not answer at {self.probe_url()} in {timeout} s")
 
     def stop(self) -> None:
         """Stop the server (terminate, then kill) and wait for it."""
@@ -99,7 +97,7 @@ class OxigraphServer:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=self.stop_timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -107,7 +105,7 @@ class OxigraphServer:
             self.process.stderr.close()
         self.process = None
 
-    def __enter__(self) -> OxigraphServer:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
@@ -118,3 +116,35 @@ class OxigraphServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class OxigraphServer(ManagedServer):
+    """``oxigraph serve`` on ``host:port`` over the store folder ``location``, union default
+    graph on; a context manager that waits until it answers and always stops it."""
+
+    name = "oxigraph server"
+
+    def __init__(self, location: Path, host: str = "127.0.0.1", port: int | None = None) -> None:
+        super().__init__()
+        self.location = location
+        self.host = host
+        self.port = port or free_port(host)
+
+    @property
+    def url(self) -> str:
+        """The server's base URL (query UI at ``/``, SPARQL at ``/query``, GSP at ``/store``)."""
+        return f"http://{self.host}:{self.port}"
+
+    def command(self) -> list[str]:
+        return [
+            oxigraph_binary(),
+            "serve",
+            "--location",
+            str(self.location),
+            "--bind",
+            f"{self.host}:{self.port}",
+            "--union-default-graph",
+        ]
+
+    def probe_url(self) -> str:
+        return f"{self.url}/query?query=ASK%7B%7D"

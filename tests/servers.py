@@ -6,14 +6,9 @@ The Oxigraph server lives in :mod:`igfkg.server`; Virtuoso is only needed by the
 from __future__ import annotations
 
 import shutil
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from types import TracebackType
 
-from igfkg.server import free_port
+from igfkg.server import ManagedServer, free_port
 
 _INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
@@ -63,67 +58,37 @@ def virtuoso_binary() -> str | None:
     return shutil.which("virtuoso-t")
 
 
-class Virtuoso:
+class Virtuoso(ManagedServer):
     """A throw-away Virtuoso server on loopback ports, stopped whatever happens."""
 
+    name = "virtuoso"
+    stop_timeout = 30
+
     def __init__(self, directory: Path) -> None:
+        super().__init__()
         self.directory = directory
         self.http_port = free_port()
         self.sql_port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
 
-    def start(self, timeout: float = 120) -> None:
+    def command(self) -> list[str]:
         binary = virtuoso_binary()
         if binary is None:
             raise FileNotFoundError("virtuoso-t not found: apt-get install virtuoso-opensource")
         self.directory.mkdir(parents=True, exist_ok=True)
         ini = self.directory / "virtuoso.ini"
         ini.write_text(_INI.format(d=self.directory, sql=self.sql_port, http=self.http_port))
-        self.process = subprocess.Popen(
-            [binary, "-f", "-c", str(ini)],
-            cwd=self.directory,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        probe = f"{self.url}/sparql?query=ASK%7B%7D"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                log = (self.directory / "virtuoso.log").read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"virtuoso exited: {log}")
-            try:
-                with urllib.request.urlopen(probe, timeout=2):
-                    return
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.25)
-        self.stop()
-        raise TimeoutError(f"virtuoso did not answer at {self.url}")
+        return [binary, "-f", "-c", str(ini)]
 
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+    def probe_url(self) -> str:
+        return f"{self.url}/sparql?query=ASK%7B%7D"
 
-    def __enter__(self) -> Virtuoso:
-        self.start()
-        return self
+    def failure(self) -> str:
+        log = self.directory / "virtuoso.log"
+        return log.read_text(errors="replace")[-2000:] if log.exists() else super().failure()
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def start(self, timeout: float = 120) -> None:
+        super().start(timeout)
