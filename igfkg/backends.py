@@ -103,9 +103,33 @@ def with_values(query: str, bindings: Mapping[str, Term]) -> str:
     raise QueryError("a query with parameters needs an explicit 'WHERE {' clause")
 
 
+_LEXICAL = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def _code(query: str) -> str:
+    """The query with strings, IRIs and comments blanked out."""
+    return _LEXICAL.sub(" ", query)
+
+
 @lru_cache(maxsize=256)
 def check_read_only(query: str) -> None:
-    """Raise ReadOnlyError if ``query`` is a SPARQL update."""
+    """Raise ReadOnlyError for a SPARQL update or a federated (SERVICE) query: read-only
+    commands answer from this graph and never reach other hosts.
+
+    >>> check_read_only('SELECT * WHERE { ?s ?p "SERVICE" }')
+    >>> check_read_only("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    igfkg.errors.ReadOnlyError: SPARQL SERVICE (federated queries) is disabled: igfkg answers from its own graph only
+    """
+    if _SERVICE.search(_code(query)):
+        raise ReadOnlyError(
+            "SPARQL SERVICE (federated queries) is disabled: igfkg answers from its own graph only"
+        )
     if _UPDATE_WORDS.match(_strip_prologue(query)):
         raise ReadOnlyError("SPARQL updates are refused here: this operation is read-only")
 

@@ -227,3 +227,16 @@ def test_serve_answers_queries_and_stops_cleanly() -> None:
     # The oxigraph server child is gone too: nothing listens on the port any more.
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_service_clauses_are_refused() -> None:
+    code, _, err = run(
+        "sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    )
+    assert code == 2
+    assert "SERVICE" in err
+    code, _, err = run("sparql", "select * where { service silent <http://x/> { ?s ?p ?o } }")
+    assert code == 2
+    code, out, _ = run("sparql", 'SELECT ?x WHERE { BIND("SERVICE <http://x>" AS ?x) }')
+    assert code == 0
+    assert "SERVICE" in out
