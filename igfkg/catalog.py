@@ -2,8 +2,8 @@
 
 Each ``queries/<id>.rq`` starts with ``#+`` header lines: ``question``, ``keywords`` and one
 ``param`` line per parameter, ``#+ param: NAME KIND [default=VALUE] [optional] [var=VARIABLE] |
-DESCRIPTION`` where KIND is ``entity`` (resolved to an IRI from an IRI, CURIE or label) or
-``literal``. Parameters are bound as RDF terms, never pasted into the query text.
+DESCRIPTION`` where KIND is ``entity`` (resolved to an IRI from an IRI, CURIE or label),
+``mesh`` (an entity resolved on to the MeSH descriptor it maps to) or ``literal``. Parameters are bound as RDF terms, never pasted into the query text.
 
 >>> q = catalog().get("adverse-effects")
 >>> q.params[0].name, q.params[0].default
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["CannedQuery", "Catalog", "Parameter", "catalog"]
 
 _PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<kind>entity|literal)(?P<opts>(\s+\S+)*?)\s*\|\s*(?P<doc>.+)$"
+    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<kind>entity|mesh|literal)(?P<opts>(\s+\S+)*?)\s*\|\s*(?P<doc>.+)$"
 )
 SIB_BASE = "https://w3id.org/igfkg/sparql-examples/"
 
@@ -85,7 +85,12 @@ class CannedQuery:
                 raise ParameterError(
                     f"query {self.id!r} needs parameter {p.name!r}: {p.description}"
                 )
-            out[p.variable] = kg.resolve(value) if p.kind == "entity" else ox.Literal(value)
+            if p.kind == "entity":
+                out[p.variable] = kg.resolve(value)
+            elif p.kind == "mesh":
+                out[p.variable] = kg.mesh_descriptor(value)
+            else:
+                out[p.variable] = ox.Literal(value)
         return out
 
     def run(self, kg: KnowledgeGraph, values: Mapping[str, str | None]) -> Result:

@@ -19,8 +19,8 @@ import pyoxigraph as ox
 
 from igfkg import resources
 from igfkg.backends import Backend, OxigraphBackend, RdflibBackend
-from igfkg.errors import UnknownNameError
-from igfkg.namespaces import GRAPH_KB, GRAPH_ONTOLOGY, KB, expand_curie
+from igfkg.errors import ParameterError, UnknownNameError
+from igfkg.namespaces import GRAPH_KB, GRAPH_ONTOLOGY, KB, PREFIXES, expand_curie
 from igfkg.results import Result, Term
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BACKENDS", "KnowledgeGraph", "open"]
 
+MESH = PREFIXES["MESH"]
 BACKENDS = ("oxigraph", "rdflib")
 #: Every backend the front door knows; ``sparql:URL`` is a remote endpoint (not bundled-loaded).
 ALL_BACKENDS = (*BACKENDS, "sparql")
@@ -54,6 +55,14 @@ SELECT DISTINCT ?entity ?iri WHERE { ?entity skos:exactMatch ?iri }
 # pyoxigraph substitutes only variables of the projection, so bound variables are projected.
 _KNOWN = """
 SELECT ?p ?iri WHERE { { ?iri ?p ?o } UNION { ?s ?p ?iri } } LIMIT 1
+"""
+
+_MESH_MAPPING = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?mesh ?rank WHERE {
+  { ?entity skos:exactMatch ?mesh . BIND(0 AS ?rank) }
+  UNION { ?entity skos:closeMatch ?mesh . BIND(1 AS ?rank) }
+}
 """
 
 _LABELS = """
@@ -199,6 +208,26 @@ class KnowledgeGraph:
         if ranked:
             return ox.NamedNode(ranked[0][2])
         raise UnknownNameError(name, self.suggest(text))
+
+    def mesh_descriptor(self, name: str) -> ox.NamedNode:
+        """The MeSH descriptor of an entity: itself if it is one, else its MeSH mapping
+        (``skos:exactMatch`` first, then ``skos:closeMatch``).
+
+        >>> open().mesh_descriptor("T2DM").value
+        'http://id.nlm.nih.gov/mesh/D003924'
+        """
+        node = self.resolve(name)
+        if node.value.startswith(MESH):
+            return node
+        rows = self.select(_MESH_MAPPING, {"entity": node})
+        found = sorted(
+            (r["rank"].value, r["mesh"].value)  # type: ignore[union-attr]
+            for r in rows
+            if r["mesh"] is not None and r["mesh"].value.startswith(MESH + "D")
+        )
+        if not found:
+            raise ParameterError(f"{name!r} ({node.value}) has no MeSH descriptor mapping")
+        return ox.NamedNode(found[0][1])
 
     def suggest(self, text: str, n: int = 5) -> list[str]:
         """The labels and synonyms closest to ``text``."""

@@ -189,3 +189,10 @@ def test_same_triples_in_two_graphs_do_not_duplicate_rows(backend: str) -> None:
     for case, query_id, params in CASES:
         expected = (GOLDEN / f"{case}.tsv").read_text(encoding="utf-8")
         assert kg.query(query_id, **params).serialize("tsv") == expected, case
+
+
+def test_mesh_parameter_needs_a_mesh_mapping(kg: KnowledgeGraph) -> None:
+    assert kg.mesh_descriptor("IGF-1").value == "http://id.nlm.nih.gov/mesh/D007334"
+    assert kg.mesh_descriptor("MESH:D006801").value == "http://id.nlm.nih.gov/mesh/D006801"
+    with pytest.raises(ParameterError, match="no MeSH descriptor mapping"):
+        kg.query("co-indexed-descriptors", descriptor="jaw pain")  # broadMatch only
