@@ -3,7 +3,8 @@
 Each ``queries/<id>.rq`` starts with ``#+`` header lines: ``question``, ``keywords`` and one
 ``param`` line per parameter, ``#+ param: NAME KIND [default=VALUE] [optional] [var=VARIABLE] |
 DESCRIPTION`` where KIND is ``entity`` (resolved to an IRI from an IRI, CURIE or label),
-``mesh`` (an entity resolved on to the MeSH descriptor it maps to) or ``literal``. Parameters are bound as RDF terms, never pasted into the query text.
+``mesh`` (an entity resolved on to the MeSH descriptor it maps to) or ``literal``.
+Parameters are bound as RDF terms, never pasted into the query text.
 
 >>> q = catalog().get("adverse-effects")
 >>> q.params[0].name, q.params[0].default
