@@ -311,6 +311,21 @@ def validate_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
     ctx.exit(EXIT_OK if report.conforms else EXIT_FAILS)
 
 
+@main.command("qc")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True
+)
+@click.pass_context
+@_handled
+def qc_cmd(ctx: click.Context, fmt: str) -> None:
+    """ODK-style ontology QC (queries/qc/*-violation.rq); exit 1 on any ERROR violation."""
+    from igfkg.qc import run_checks
+
+    report = run_checks(_graph(ctx))
+    click.echo(report.tsv() if fmt == "tsv" else report.text(), nl=False)
+    ctx.exit(EXIT_FAILS if report.failed else EXIT_OK)
+
+
 @main.command("reason")
 @click.pass_context
 @_handled

@@ -14,7 +14,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["data_root", "kb_files", "ontology_files", "query_files", "shape_files"]
+__all__ = ["data_root", "kb_files", "ontology_files", "qc_files", "query_files", "shape_files"]
 
 
 def data_root() -> Path:
@@ -43,3 +43,8 @@ def shape_files() -> list[Path]:
 def query_files() -> list[Path]:
     """The canned SPARQL queries, one per file."""
     return sorted((data_root() / "queries").glob("*.rq"))
+
+
+def qc_files() -> list[Path]:
+    """The ontology QC checks, ``queries/qc/*-violation.rq``."""
+    return sorted((data_root() / "queries" / "qc").glob("*-violation.rq"))
