@@ -327,14 +327,26 @@ def qc_cmd(ctx: click.Context, fmt: str) -> None:
 
 
 @main.command("reason")
+@click.option(
+    "--materialize",
+    is_flag=True,
+    help="Also write the OWL 2 RL closure into the graph "
+    "https://w3id.org/igfkg/graph/inferred (kept with --store).",
+)
 @click.pass_context
 @_handled
-def reason_cmd(ctx: click.Context) -> None:
-    """Check consistency and coherence with HermiT (needs Java)."""
+def reason_cmd(ctx: click.Context, materialize: bool) -> None:
+    """Check consistency and coherence with HermiT (needs Java); optionally materialise."""
     from igfkg.reasoning import check_consistency
 
-    report = check_consistency(_graph(ctx).export("nt"))
+    kg = _graph(ctx)
+    report = check_consistency(kg.export("nt"))
     click.echo(report.text(), nl=False)
+    if report.ok and materialize:
+        click.echo(
+            f"OWL 2 RL closure: {kg.materialize()} inferred triples written to "
+            "https://w3id.org/igfkg/graph/inferred"
+        )
     ctx.exit(EXIT_OK if report.ok else EXIT_FAILS)
 
 

@@ -292,6 +292,14 @@ class KnowledgeGraph:
             raise UnknownNameError(name, [])
         return ox.NamedNode(iri)
 
+    def materialize(self) -> int:
+        """Write the OWL 2 RL closure into the inferred named graph; return its size."""
+        from igfkg.inference import materialize
+
+        count = materialize(self)
+        self._resolved.clear()
+        return count
+
     # -- updates -------------------------------------------------------------------------
 
     def update(self, text: str) -> None:

@@ -28,12 +28,16 @@ def load_release(
     endpoint: str, kg: KnowledgeGraph, auth: tuple[str, str] | None = None
 ) -> list[tuple[str, int]]:
     """PUT each release graph of ``kg`` (ontology, kb, mappings, queries) into the store."""
+    from igfkg.inference import GRAPH_INFERRED
     from igfkg.release import _PARTS, canonical_quads, partition
 
     store = GraphStore(endpoint, auth)
     by_graph: dict[str, list[ox.Triple]] = {iri: [] for iri in _PARTS.values()}
     for q in canonical_quads(partition(kg)):
         by_graph[q.graph_name.value].append(ox.Triple(q.subject, q.predicate, q.object))  # type: ignore[union-attr]
+    # The OWL 2 RL closure stays out: queries over the union default graph would see it.
+    # Load release/igfkg-inferred.ttl explicitly to have it.
+    del by_graph[GRAPH_INFERRED]
     for iri, triples in by_graph.items():
         store.put(iri, _nt(triples))
     return [(iri, len(t)) for iri, t in by_graph.items()]
@@ -68,7 +72,8 @@ def serve(
     persistent store (loading the bundled graph first if it is empty); otherwise serve a
     temporary store bulk-loaded with the release N-Quads."""
     from igfkg.graph import open as open_graph
-    from igfkg.release import build
+    from igfkg.inference import GRAPH_INFERRED
+    from igfkg.release import canonical_quads, partition
     from igfkg.server import OxigraphServer, bulk_load
 
     with tempfile.TemporaryDirectory(prefix="igfkg-serve-") as tmp:
@@ -78,8 +83,14 @@ def serve(
             location = store
         else:
             location = Path(tmp) / "store"
-            build(open_graph(), Path(tmp) / "release")
-            bulk_load(location, Path(tmp) / "release" / "igfkg.nq")
+            quads = [
+                q
+                for q in canonical_quads(partition(open_graph()))
+                if getattr(q.graph_name, "value", None) != GRAPH_INFERRED
+            ]
+            nquads = Path(tmp) / "igfkg.nq"
+            nquads.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+            bulk_load(location, nquads)
 
         def stop(signum: int, frame: object) -> None:
             raise KeyboardInterrupt

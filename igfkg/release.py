@@ -3,7 +3,8 @@
 ``build(kg, outdir)`` writes, deterministically (blank nodes canonicalised with RDFC-1.0, lines
 and triples sorted, no timestamp but the ontology's version date):
 
-- ``igfkg-<part>.ttl`` per named graph (ontology, kb, mappings, queries),
+- ``igfkg-<part>.ttl`` per named graph (ontology, kb, mappings, queries, and inferred: the
+  OWL 2 RL closure of ontology + KB + mappings),
 - ``igfkg.nq`` (everything, with graph names, for bulk loaders) and ``igfkg.nt`` (merged),
 - ``igfkg.jsonld`` and ``igfkg.owl`` (RDF/XML) of the ontology + KB + mappings,
 - ``igfkg-mappings.sssom.tsv`` (SSSOM TSV with its YAML header),
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from igfkg.inference import GRAPH_INFERRED, inferred_triples
 from igfkg.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ _PARTS = {
     "kb": GRAPH_KB,
     "mappings": GRAPH_MAPPINGS,
     "queries": GRAPH_QUERIES,
+    "inferred": GRAPH_INFERRED,
 }
 
 
@@ -70,6 +73,8 @@ def partition(kg: KnowledgeGraph) -> dict[str, list[ox.Triple]]:
     by_graph = {GRAPH_ONTOLOGY: "ontology", GRAPH_KB: "kb"}
     for quad in kg.backend.quads():
         graph = getattr(quad.graph_name, "value", None)
+        if graph == GRAPH_INFERRED:
+            continue  # recomputed below from the release's own graphs
         part = by_graph.get(graph or "", "kb")
         triple = ox.Triple(quad.subject, quad.predicate, quad.object)
         if (
@@ -83,6 +88,8 @@ def partition(kg: KnowledgeGraph) -> dict[str, list[ox.Triple]]:
     parts["queries"] = list(
         ox.parse(catalog().to_sib_turtle().encode("utf-8"), format=ox.RdfFormat.TURTLE)
     )
+    asserted = [t for name in ("ontology", "kb", "mappings") for t in parts[name]]
+    parts["inferred"] = inferred_triples(asserted)
     return parts
 
 

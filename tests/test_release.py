@@ -18,6 +18,7 @@ EXPECTED = {
     "igfkg-kb.ttl",
     "igfkg-mappings.ttl",
     "igfkg-queries.ttl",
+    "igfkg-inferred.ttl",
     "igfkg.nq",
     "igfkg.nt",
     "igfkg.owl",
@@ -25,7 +26,8 @@ EXPECTED = {
     "igfkg-mappings.sssom.tsv",
     "void.ttl",
 }
-GRAPHS = {f"https://w3id.org/igfkg/graph/{g}" for g in ("ontology", "kb", "mappings", "queries")}
+PARTS = ("ontology", "kb", "mappings", "queries", "inferred")
+GRAPHS = {f"https://w3id.org/igfkg/graph/{g}" for g in PARTS}
 
 
 def _build(outdir: Path) -> None:
@@ -51,7 +53,7 @@ def test_artefacts_parse_and_agree(tmp_path: Path) -> None:
     assert {q.graph_name.value for q in quads} == GRAPHS  # type: ignore[union-attr]
     per_graph = sum(
         len(list(ox.parse(path=str(tmp_path / f"igfkg-{g}.ttl"), format=ox.RdfFormat.TURTLE)))
-        for g in ("ontology", "kb", "mappings", "queries")
+        for g in PARTS
     )
     assert per_graph == len(quads)
     nt = list(ox.parse(path=str(tmp_path / "igfkg.nt"), format=ox.RdfFormat.N_TRIPLES))
