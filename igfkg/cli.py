@@ -117,6 +117,12 @@ def queries_cmd(markdown: bool, sib: bool) -> None:
         click.echo(f"{q.id}\n    {q.question}\n    parameters: {params}")
 
 
+def _text_or_file(text: str | None, file: Path | None, what: str) -> str:
+    if (text is None) == (file is None):
+        raise click.UsageError(f"give the {what} as TEXT or with --file, not both or neither")
+    return file.read_text(encoding="utf-8") if file is not None else str(text)
+
+
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
@@ -163,10 +169,7 @@ def query_cmd(ctx: click.Context, query_id: str, params: tuple[str, ...], fmt: s
 @_handled
 def sparql_cmd(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> None:
     """Run read-only SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) given as TEXT or --file."""
-    if (text is None) == (file is None):
-        raise click.UsageError("give the query as TEXT or with --file, not both or neither")
-    query = file.read_text(encoding="utf-8") if file is not None else str(text)
-    _emit(_graph(ctx).sparql(query), fmt)
+    _emit(_graph(ctx).sparql(_text_or_file(text, file, "query")), fmt)
 
 
 @main.command("update")
@@ -182,11 +185,10 @@ def sparql_cmd(ctx: click.Context, text: str | None, file: Path | None, fmt: str
 @_handled
 def update_cmd(ctx: click.Context, text: str | None, file: Path | None) -> None:
     """Apply a SPARQL 1.1 Update to the persistent store given by --store (or IGFKG_STORE)."""
-    if (text is None) == (file is None):
-        raise click.UsageError("give the update as TEXT or with --file, not both or neither")
+    update = _text_or_file(text, file, "update")
     if not (ctx.obj["store"] or os.environ.get("IGFKG_STORE")):
         raise click.UsageError("updates need a persistent store: pass --store PATH")
-    _graph(ctx).update(file.read_text(encoding="utf-8") if file is not None else str(text))
+    _graph(ctx).update(update)
     click.echo("update applied", err=True)
 
 
