@@ -40,18 +40,21 @@ def _handled(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
+        debug = ctx.find_root().obj.get("debug")
         try:
             return func(*args, **kwargs)
         except IgfkgError as error:
-            if ctx.obj.get("debug"):
+            if debug:
                 raise
-            click.echo(f"igfkg: error: {error}", err=True)
-            ctx.exit(EXIT_INPUT)
+            message, code = f"igfkg: error: {error}", EXIT_INPUT
         except OSError as error:
-            if ctx.obj.get("debug"):
+            if debug:
                 raise
-            click.echo(f"igfkg: store error: {error}", err=True)
-            ctx.exit(EXIT_STORE)
+            message, code = f"igfkg: store error: {error}", EXIT_STORE
+        # Exit outside the except block: the failed call's frames (and the store they hold,
+        # with its lock) are released before the command returns.
+        click.echo(message, err=True)
+        ctx.exit(code)
 
     return wrapper  # type: ignore[return-value]
 
