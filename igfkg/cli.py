@@ -305,13 +305,20 @@ def ingest_mesh_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
 
 @main.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "fast", "pyshacl"]),
+    default="auto",
+    show_default=True,
+    help="fast: shapes compiled to SPARQL in the store; pyshacl: the reference.",
+)
 @click.pass_context
 @_handled
-def validate_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
+def validate_cmd(ctx: click.Context, files: tuple[Path, ...], engine: str) -> None:
     """SHACL-validate the graph, or the given data FILES (with the bundled ontology)."""
     from igfkg.validation import validate_files
 
-    report = validate_files(list(files)) if files else _graph(ctx).validate()
+    report = validate_files(list(files), engine) if files else _graph(ctx).validate(engine=engine)
     click.echo(report.text(), nl=False)
     ctx.exit(EXIT_OK if report.conforms else EXIT_FAILS)
 

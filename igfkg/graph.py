@@ -339,8 +339,8 @@ class KnowledgeGraph:
         ds.parse(data=self.backend.serialize("nq"), format="nquads")
         return ds
 
-    def validate(self, *, extra: list[Path] | None = None) -> Any:
+    def validate(self, *, extra: list[Path] | None = None, engine: str = "auto") -> Any:
         """Validate the graph against the bundled SHACL shapes (see :mod:`igfkg.validation`)."""
         from igfkg.validation import validate_graph
 
-        return validate_graph(self, extra=extra)
+        return validate_graph(self, extra=extra, engine=engine)

@@ -158,13 +158,57 @@ def read_rdf(paths: Iterable[Path]) -> rdflib.Graph:
     return out
 
 
-def validate_files(paths: Iterable[Path]) -> ValidationReport:
+ENGINES = ("auto", "fast", "pyshacl")
+
+
+def validate_files(paths: Iterable[Path], engine: str = "auto") -> ValidationReport:
     """Validate RDF data files against the bundled shapes, with the bundled ontology."""
+    paths = list(paths)
+    if engine != "pyshacl":
+        from igfkg.backends import OxigraphBackend
+        from igfkg.graph import KnowledgeGraph
+
+        kg = KnowledgeGraph(OxigraphBackend())
+        for path in resources.ontology_files():
+            kg.load(path, graph=GRAPH_ONTOLOGY)
+        for path in paths:
+            kg.load(path, graph="https://w3id.org/igfkg/graph/validate")
+        report = _fast(kg, engine)
+        if report is not None:
+            return report
     return validate_data(read_rdf(paths))
 
 
-def validate_graph(kg: KnowledgeGraph, *, extra: list[Path] | None = None) -> ValidationReport:
-    """Validate every graph of ``kg`` except the ontology, plus ``extra`` files."""
+def _fast(kg: KnowledgeGraph, engine: str) -> ValidationReport | None:
+    """The fast engine's report, or None when it cannot compile the shapes (auto only)."""
+    from igfkg.fastshacl import UnsupportedShapeError, compile_shapes, validate_fast
+
+    try:
+        compiled = compile_shapes()
+    except UnsupportedShapeError:
+        if engine == "fast":
+            raise
+        return None
+    return validate_fast(kg, compiled)
+
+
+def validate_graph(
+    kg: KnowledgeGraph, *, extra: list[Path] | None = None, engine: str = "auto"
+) -> ValidationReport:
+    """Validate every graph of ``kg`` (the ontology supplies the class hierarchy), plus
+    ``extra`` files. ``engine``: ``fast`` (shapes compiled to SPARQL, run in the store),
+    ``pyshacl`` (the reference), or ``auto`` (fast on the embedded Oxigraph store, else
+    pySHACL)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    from igfkg.backends import OxigraphBackend
+
+    if not extra and (
+        engine == "fast" or (engine == "auto" and isinstance(kg.backend, OxigraphBackend))
+    ):
+        report = _fast(kg, engine)
+        if report is not None:
+            return report
     import rdflib
 
     from igfkg.convert import to_rdflib_term
