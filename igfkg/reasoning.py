@@ -51,10 +51,69 @@ def check_consistency(ntriples: bytes) -> ReasonerReport:
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as error:
-            return ReasonerReport(False, explanation=_explain(str(error)))
+            reasons = explain_disjointness(ntriples)
+            text = "\n".join(f"  - {r}" for r in reasons) + "\n" if reasons else ""
+            return ReasonerReport(False, explanation=text or _explain(str(error)))
         unsat = sorted(c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing)
         world.close()
     return ReasonerReport(True, unsat)
+
+
+_DISJOINT = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?thing ?a ?b ?via_a ?via_b WHERE {
+  {
+    ?set a owl:AllDisjointClasses ; owl:members ?list .
+    ?list rdf:rest*/rdf:first ?a .
+    ?list rdf:rest*/rdf:first ?b .
+  } UNION {
+    ?a owl:disjointWith ?b .
+  }
+  FILTER(STR(?a) < STR(?b))
+  { ?thing a ?via_a . ?via_a rdfs:subClassOf* ?a . ?thing a ?via_b . ?via_b rdfs:subClassOf* ?b .
+    FILTER NOT EXISTS { ?thing a owl:Class } }
+  UNION
+  { ?thing rdfs:subClassOf* ?via_a . ?via_a rdfs:subClassOf* ?a .
+    ?thing rdfs:subClassOf* ?via_b . ?via_b rdfs:subClassOf* ?b .
+    ?thing a owl:Class . FILTER(?via_a = ?thing && ?via_b = ?thing) }
+}
+ORDER BY ?thing ?a ?b
+"""
+
+
+def explain_disjointness(ntriples: bytes) -> list[str]:
+    """Readable reasons from the asserted and OWL 2 RL-inferred types: each individual typed by
+    (or class under) two disjoint classes, with the types that lead there."""
+    import pyoxigraph as ox
+
+    from igfkg.inference import inferred_triples
+
+    asserted = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    ]
+    store = ox.Store()
+    store.extend(
+        ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+        for t in [*asserted, *inferred_triples(asserted)]
+    )
+    best: dict[tuple[str, str, str], tuple[str, str]] = {}
+    solutions = store.query(_DISJOINT)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
+        thing, a, b, via_a, via_b = (compact(row[i].value) for i in range(5))
+        key = (thing, a, b)
+        old_a, old_b = best.get(key, (a, b))
+        # Name the most specific classes that lead to the clash, not the disjoint ones.
+        best[key] = (via_a if via_a != a else old_a, via_b if via_b != b else old_b)
+    reasons = []
+    for (thing, a, b), (via_a, via_b) in sorted(best.items()):
+        how_a = f"{a}" if via_a == a else f"{a} (as a {via_a})"
+        how_b = f"{b}" if via_b == b else f"{b} (as a {via_b})"
+        reasons.append(f"{thing} is a {how_a} and a {how_b}, but {a} and {b} are disjoint")
+    return reasons
 
 
 def _explain(message: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from igfkg.backends import QUAD_FORMATS, Backend, rdf_format, with_values
+from igfkg.backends import QUAD_FORMATS, Backend, _strip_prologue, rdf_format, with_values
 from igfkg.errors import QueryError
 from igfkg.results import Result, Term
 
@@ -107,7 +108,9 @@ class SparqlBackend(Backend):
     def raw_query(self, query: str, bindings: Mapping[str, Term]) -> Result | list[ox.Triple]:
         text = with_values(query, bindings)
         body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-        headers = {"Accept": _ACCEPT, "Content-Type": "application/x-www-form-urlencoded"}
+        graph_form = re.match(r"\s*(CONSTRUCT|DESCRIBE)\b", _strip_prologue(text), re.IGNORECASE)
+        accept = "application/n-triples, text/turtle;q=0.9" if graph_form else _ACCEPT
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         try:
             ctype, data = _request(self.url, data=body, method="POST", headers=headers)
         except RemoteError as error:
@@ -125,7 +128,7 @@ class SparqlBackend(Backend):
             ]
             return Result(names, rows)
         fmt = ox.RdfFormat.TURTLE if "turtle" in ctype else ox.RdfFormat.N_TRIPLES
-        return [t for t in ox.parse(data, format=fmt) if isinstance(t, ox.Triple)]
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=fmt)]
 
     def update(self, text: str) -> None:
         _request(

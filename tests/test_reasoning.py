@@ -34,6 +34,12 @@ def test_inconsistent_fixture_is_reported() -> None:
     report = check_consistency(kg.export("nt"))
     assert not report.consistent
     assert "INCONSISTENT" in report.text()
+    # The explanation names the individual, the clashing classes and how it got each type.
+    assert report.explanation.strip() == (
+        "- kb:mecasermin is a igfkg:DiseaseOrPhenotype (as a igfkg:Disease) and a "
+        "igfkg:MolecularEntity (as a igfkg:Drug), but igfkg:DiseaseOrPhenotype and "
+        "igfkg:MolecularEntity are disjoint"
+    )
 
 
 def test_unsatisfiable_class_is_reported() -> None:

@@ -123,3 +123,14 @@ def test_failed_load_leaves_previous_graph(server: Server, tmp_path: Path) -> No
         GraphStore(server.store, server.auth).put(KB_GRAPH, b"<http://x/a> <http://x/b> .\n")
     assert len(remote) == before
     assert len(remote.query("adverse-effects")) == 8
+
+
+def test_construct_over_http(server: Server) -> None:
+    remote = igfkg.open(f"sparql:{server.query}")
+    triples = remote.sparql(
+        "CONSTRUCT { ?d <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { "
+        "<https://w3id.org/igfkg/kb/mecasermin> <https://w3id.org/igfkg/hasAdverseEffect> ?d . "
+        "?d <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    )
+    assert isinstance(triples, list)
+    assert len(triples) == 8
