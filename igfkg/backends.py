@@ -239,14 +239,52 @@ def parse_quads(data: bytes, fmt: str, graph: str | None, source: str = "<data>"
     return [ox.Quad(t.subject, t.predicate, t.object, target) for t in parsed]
 
 
+CONTROL_GRAPH = "https://w3id.org/igfkg/graph/control"
+IN_PROGRESS = "https://w3id.org/igfkg/ingestInProgress"
+
+
+def _open_store(path: Path, timeout: float | None) -> ox.Store:
+    """Open an on-disk store, waiting while another process holds it (RocksDB allows one
+    process at a time): concurrent igfkg commands take turns instead of failing."""
+    import os
+    import time
+
+    if timeout is None:
+        timeout = float(os.environ.get("IGFKG_LOCK_TIMEOUT", "120"))
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        try:
+            return ox.Store(str(path))
+        except OSError as error:
+            if "LOCK" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def _recover(store: ox.Store) -> None:
+    """Drop the graphs of ingests that were killed mid-file (marked in the control graph), so
+    the store is as it was before that file."""
+    control = ox.NamedNode(CONTROL_GRAPH)
+    marker = ox.NamedNode(IN_PROGRESS)
+    for quad in list(store.quads_for_pattern(None, marker, None, control)):
+        store.update(
+            f"DROP SILENT GRAPH {quad.subject} ;\n"
+            f"DELETE DATA {{ GRAPH {control} {{ {quad.subject} {marker} {quad.object} }} }}"
+        )
+
+
 class OxigraphBackend(Backend):
     """Embedded Oxigraph: in memory, or persistent on disk when given a path."""
 
     name = "oxigraph"
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, lock_timeout: float | None = None) -> None:
         self.path = path
-        self.store = ox.Store(str(path)) if path is not None else ox.Store()
+        self.store = _open_store(path, lock_timeout) if path is not None else ox.Store()
+        if path is not None:
+            _recover(self.store)
 
     def load_file(self, path: Path, graph: str, fmt: str | None = None) -> None:
         self._load(graph, fmt or rdf_format(path), str(path), path=Path(path))
@@ -301,6 +339,10 @@ class OxigraphBackend(Backend):
 
     def __len__(self) -> int:
         return len(self.store)
+
+    def close(self) -> None:
+        """Release the store (and, on disk, its lock) now."""
+        self.store = ox.Store()
 
 
 class RdflibBackend(Backend):

@@ -270,7 +270,7 @@ def ingest_pubmed_cmd(
 ) -> None:
     """Ingest PubMed XML (.xml, .xml.gz; baseline, update, efetch, MedlineCitationSet) and
     MEDLINE text (.nbib, .txt) files, each atomically into its own named graph."""
-    from igfkg.ingest import export_nquads, ingest_pubmed
+    from igfkg.ingest import export_nquads
 
     def report(stats: Any) -> None:
         click.echo(
@@ -282,7 +282,13 @@ def ingest_pubmed_cmd(
         for stats in export_nquads(list(files), nquads, workers=workers):
             report(stats)
         return
-    ingest_pubmed(_persistent(ctx), list(files), workers=workers, on_file=report)
+    root = ctx.find_root()
+    store = root.obj.get("store") or os.environ.get("IGFKG_STORE")
+    if not store:
+        raise click.UsageError("ingest writes to a persistent store: pass --store PATH")
+    from igfkg.ingest import ingest_pubmed_store
+
+    ingest_pubmed_store(Path(store), list(files), workers=workers, on_file=report)
 
 
 @ingest_group.command("mesh")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.backends import OxigraphBackend
+from igfkg.backends import CONTROL_GRAPH, IN_PROGRESS, OxigraphBackend
 from igfkg.pubmed import Article, Deletion, read_records
 from igfkg.rdfwriter import XSD, iri, literal
 
@@ -207,9 +207,21 @@ def write_file(store: ox.Store, stats: FileStats, *, bulk: bool = False) -> None
         )
     replaced = _existing(store, [*stats.pmids, *stats.deleted])
     if not replaced:
-        if stats.ntriples:
-            load = store.bulk_load if bulk else store.load
-            load(
+        if stats.ntriples and bulk:
+            # The bulk loader is not transactional: mark the graph first, so that a killed
+            # ingest is rolled back (the graph dropped) when the store is next opened.
+            marker = f"GRAPH <{CONTROL_GRAPH}> {{ <{stats.graph}> <{IN_PROGRESS}> true }}"
+            store.update(f"INSERT DATA {{ {marker} }}")
+            store.bulk_load(
+                input=stats.ntriples,
+                format=ox.RdfFormat.N_TRIPLES,
+                to_graph=ox.NamedNode(stats.graph),
+                lenient=True,
+            )
+            store.flush()
+            store.update(f"DELETE DATA {{ {marker} }}")
+        elif stats.ntriples:
+            store.load(
                 input=stats.ntriples,
                 format=ox.RdfFormat.N_TRIPLES,
                 to_graph=ox.NamedNode(stats.graph),
@@ -330,6 +342,49 @@ def _parsed(paths: list[Path], lookup: dict[str, str] | None, workers: int) -> I
             if nxt is not None:
                 pending.append(pool.submit(parse_file, nxt, lookup))
             yield done
+
+
+def ingest_pubmed_store(
+    path: Path,
+    paths: list[Path],
+    *,
+    workers: int = 2,
+    progress: bool | None = None,
+    on_file: Callable[[FileStats], object] | None = None,
+) -> list[FileStats]:
+    """Ingest into the on-disk store at ``path``, holding it only while writing each file, so
+    other igfkg processes can read between files (they wait for the store, then see whole
+    files only)."""
+    from igfkg.graph import open as open_graph
+    from igfkg.pubmed import is_medline
+
+    def graph() -> KnowledgeGraph:
+        return open_graph(f"oxigraph:{path}")
+
+    lookup = None
+    if any(is_medline(p) for p in paths):
+        kg = graph()
+        lookup = _mesh_lookup(kg)
+        kg.backend.close()  # type: ignore[attr-defined]
+        del kg
+    bar = Progress(len(paths), progress)
+    done: list[FileStats] = []
+    try:
+        for stats in _parsed(paths, lookup, workers):
+            kg = graph()
+            try:
+                write_file(kg.backend.store, stats, bulk=True)  # type: ignore[attr-defined]
+            finally:
+                kg.backend.close()  # type: ignore[attr-defined]
+                del kg
+            stats.ntriples = b""
+            bar.update(stats)
+            done.append(stats)
+            if on_file is not None:
+                on_file(stats)
+    finally:
+        bar.close()
+    return done
 
 
 def ingest_pubmed(
