@@ -65,6 +65,7 @@ class CannedQuery:
     params: tuple[Parameter, ...]
     sparql: str
     path: Path
+    inference: bool = False
 
     def bindings(self, kg: KnowledgeGraph, values: Mapping[str, str | None]) -> dict[str, Term]:
         """Resolve parameter values (or defaults) to RDF terms keyed by query variable."""
@@ -95,7 +96,11 @@ class CannedQuery:
         return out
 
     def run(self, kg: KnowledgeGraph, values: Mapping[str, str | None]) -> Result:
-        """Run on ``kg`` with parameter values given as IRI, CURIE or label strings."""
+        """Run on ``kg`` with parameter values given as IRI, CURIE or label strings. A query
+        that declares ``#+ inference: owl-rl`` runs on asserted + inferred triples: the OWL 2 RL
+        closure is materialised into the inferred graph first if it is not there yet."""
+        if self.inference and not kg.has_inferred():
+            kg.materialize()
         return kg.select(self.sparql, self.bindings(kg, values))
 
 
@@ -131,10 +136,15 @@ def parse_query_file(path: Path) -> CannedQuery:
                 variable=opts.get("var", m["name"]),
             )
         )
+    inference = fields.get("inference", [""])[0]
+    if inference not in ("", "owl-rl"):
+        raise ValueError(f"{path}: inference must be 'owl-rl', got {inference!r}")
     keywords = tuple(
         k.strip() for k in ",".join(fields.get("keywords", [])).split(",") if k.strip()
     )
-    return CannedQuery(path.stem, fields["question"][0], keywords, tuple(params), text, path)
+    return CannedQuery(
+        path.stem, fields["question"][0], keywords, tuple(params), text, path, bool(inference)
+    )
 
 
 class Catalog:

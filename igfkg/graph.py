@@ -292,6 +292,12 @@ class KnowledgeGraph:
             raise UnknownNameError(name, [])
         return ox.NamedNode(iri)
 
+    def has_inferred(self) -> bool:
+        """True if the inferred (OWL 2 RL) graph holds triples."""
+        return bool(
+            self.sparql("ASK { GRAPH <https://w3id.org/igfkg/graph/inferred> { ?s ?p ?o } }")
+        )
+
     def materialize(self) -> int:
         """Write the OWL 2 RL closure into the inferred named graph; return its size."""
         from igfkg.inference import materialize

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import igfkg
 from igfkg.cli import main
@@ -79,3 +81,33 @@ def test_bad_data_file_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match=r"half\.ttl:50[23]:"):
         kg.load(bad, graph="https://w3id.org/igfkg/graph/half")
     assert sorted(map(str, kg.backend.quads())) == before
+
+
+_KG = igfkg.open()
+_SIZE = len(_KG)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.text(max_size=60))
+def test_any_parameter_value_is_resolved_or_refused_and_changes_nothing(value: str) -> None:
+    """Property: whatever text a user passes, the query runs or fails with a clear igfkg error,
+    and the store is never changed."""
+    message = None
+    try:
+        _KG.query("claims", entity=value)
+    except igfkg.IgfkgError as error:
+        message = str(error)
+    assert message is None or message.strip()
+    assert len(_KG) == _SIZE
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(st.text(max_size=80))
+def test_any_sparql_text_is_answered_or_refused_and_changes_nothing(text: str) -> None:
+    message = None
+    try:
+        _KG.sparql(text)
+    except igfkg.IgfkgError as error:
+        message = str(error)
+    assert message is None or message.strip()
+    assert len(_KG) == _SIZE
