@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import random
 from collections.abc import Iterator
 from pathlib import Path
 
-#: The MeSH 2015 tree table in the shared data folder beside the project.
+#: The MeSH 2015 tree table (an unchanged, gzipped copy of the shared real data).
 DEFAULT_TREE = (
-    Path(__file__).resolve().parents[2] / "shared/data/mesh/dhimmel__mesh2015_tree-numbers.tsv"
+    Path(__file__).resolve().parents[1]
+    / "tests/data/real/mesh/dhimmel__mesh2015_tree-numbers.tsv.gz"
 )
 MESH = "http://id.nlm.nih.gov/mesh/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -50,7 +52,8 @@ def read_tree(path: Path) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Descriptor labels and broader descriptors from the MeSH tree-number table."""
     names: dict[str, str] = {}
     trees: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8") as handle:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             names[row["mesh_id"]] = row["mesh_name"]
             trees.setdefault(row["mesh_id"], []).append(row["mesh_tree_number"])

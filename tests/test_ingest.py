@@ -17,10 +17,12 @@ from igfkg.meshingest import ingest_mesh
 
 from .conftest import DATA
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+# Unchanged copies of the shared real data (see tests/data/real/README.md), so the tests run
+# without the shared folder.
+SHARED = DATA / "real"
 PUBMED_FILES = sorted((SHARED / "pubmed").glob("*.xml*"))
 MEDLINE_FILES = sorted((SHARED / "medline").glob("*.txt"))
-MESH_TREE = SHARED / "mesh" / "dhimmel__mesh2015_tree-numbers.tsv"
+MESH_TREE = SHARED / "mesh" / "dhimmel__mesh2015_tree-numbers.tsv.gz"
 QUALIFIERS = DATA / "mesh" / "meshrdf__qual2014.xml"
 
 COUNTS = """
@@ -256,10 +258,10 @@ def test_ingested_articles_conform_to_the_shapes() -> None:
 
 def test_mesh_ingest_counts_and_hierarchy(mesh_kg: KnowledgeGraph) -> None:
     q = """SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {
-      GRAPH <https://w3id.org/igfkg/graph/source/dhimmel__mesh2015_tree-numbers.tsv> {
+      GRAPH <https://w3id.org/igfkg/graph/source/dhimmel__mesh2015_tree-numbers.tsv.gz> {
         ?d <http://id.nlm.nih.gov/mesh/vocab#identifier> ?id } }"""
     rows = mesh_kg.select(q).rows
-    lines = MESH_TREE.read_text(encoding="utf-8").splitlines()[1:]
+    lines = gzip.decompress(MESH_TREE.read_bytes()).decode("utf-8").splitlines()[1:]
     assert int(rows[0][0].value) == len({line.split("\t")[0] for line in lines})  # type: ignore[union-attr]
     assert "http://id.nlm.nih.gov/mesh/D003920" in mesh_kg.ancestors(
         "<http://id.nlm.nih.gov/mesh/D003930>"
