@@ -65,7 +65,14 @@ def _emit(result: Any, fmt: str) -> None:
         return
     import pyoxigraph as ox
 
-    data = ox.serialize(result, format=ox.RdfFormat.TURTLE) or b""
+    from igfkg.namespaces import PREFIXES
+
+    # CONSTRUCT / DESCRIBE: Turtle for people, JSON-LD for json, N-Triples for csv and tsv.
+    graph_format = {"table": ox.RdfFormat.TURTLE, "json": ox.RdfFormat.JSON_LD}.get(
+        fmt, ox.RdfFormat.N_TRIPLES
+    )
+    prefixes = PREFIXES if graph_format == ox.RdfFormat.TURTLE else None
+    data = ox.serialize(result, format=graph_format, prefixes=prefixes) or b""
     click.echo(data.decode("utf-8"), nl=False)
 
 

@@ -240,3 +240,18 @@ def test_service_clauses_are_refused() -> None:
     code, out, _ = run("sparql", 'SELECT ?x WHERE { BIND("SERVICE <http://x>" AS ?x) }')
     assert code == 0
     assert "SERVICE" in out
+
+
+def test_construct_follows_the_format_option() -> None:
+    query = (
+        "CONSTRUCT { ?d <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { "
+        "<https://w3id.org/igfkg/kb/mecasermin> <https://w3id.org/igfkg/hasAdverseEffect> ?d ."
+        " ?d <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    )
+    code, out, _ = run("sparql", query, "--format", "tsv")
+    assert code == 0
+    assert len(out.strip().splitlines()) == 8  # one N-Triples line per triple
+    code, out, _ = run("sparql", query, "--format", "json")
+    assert json.loads(out)  # JSON-LD
+    code, out, _ = run("sparql", query)
+    assert "kb:oedema" in out  # Turtle with igfkg's prefixes
