@@ -272,17 +272,9 @@ def export_nquads(
     lookup: dict[str, str] | None = None,
 ) -> list[FileStats]:
     """Parse files into sharded N-Quads (one ``.nq`` per source file) without a store."""
-    bar = Progress(len(paths), progress)
-    done = []
-    try:
-        for stats in _parsed(paths, lookup, workers):
-            write_nquads(outdir, stats)
-            stats.ntriples = b""
-            bar.update(stats)
-            done.append(stats)
-    finally:
-        bar.close()
-    return done
+    return _drive(
+        paths, lookup, lambda stats: write_nquads(outdir, stats), workers=workers, progress=progress
+    )
 
 
 class Progress:
@@ -344,6 +336,32 @@ def _parsed(paths: list[Path], lookup: dict[str, str] | None, workers: int) -> I
             yield done
 
 
+def _drive(
+    paths: list[Path],
+    lookup: dict[str, str] | None,
+    write: Callable[[FileStats], object],
+    *,
+    workers: int,
+    progress: bool | None,
+    on_file: Callable[[FileStats], object] | None = None,
+) -> list[FileStats]:
+    """Parse files (in order, on ``workers`` processes), hand each to ``write``, then drop its
+    N-Triples so memory stays flat; report progress and each finished file."""
+    bar = Progress(len(paths), progress)
+    done: list[FileStats] = []
+    try:
+        for stats in _parsed(paths, lookup, workers):
+            write(stats)
+            stats.ntriples = b""
+            bar.update(stats)
+            done.append(stats)
+            if on_file is not None:
+                on_file(stats)
+    finally:
+        bar.close()
+    return done
+
+
 def ingest_pubmed_store(
     path: Path,
     paths: list[Path],
@@ -367,24 +385,15 @@ def ingest_pubmed_store(
         lookup = _mesh_lookup(kg)
         kg.backend.close()  # type: ignore[attr-defined]
         del kg
-    bar = Progress(len(paths), progress)
-    done: list[FileStats] = []
-    try:
-        for stats in _parsed(paths, lookup, workers):
-            kg = graph()
-            try:
-                write_file(kg.backend.store, stats, bulk=True)  # type: ignore[attr-defined]
-            finally:
-                kg.backend.close()  # type: ignore[attr-defined]
-                del kg
-            stats.ntriples = b""
-            bar.update(stats)
-            done.append(stats)
-            if on_file is not None:
-                on_file(stats)
-    finally:
-        bar.close()
-    return done
+
+    def write(stats: FileStats) -> None:
+        kg = graph()
+        try:
+            write_file(kg.backend.store, stats, bulk=True)  # type: ignore[attr-defined]
+        finally:
+            kg.backend.close()  # type: ignore[attr-defined]
+
+    return _drive(paths, lookup, write, workers=workers, progress=progress, on_file=on_file)
 
 
 def ingest_pubmed(
@@ -402,17 +411,11 @@ def ingest_pubmed(
     from igfkg.pubmed import is_medline
 
     lookup = _mesh_lookup(kg) if any(is_medline(p) for p in paths) else None
-    bar = Progress(len(paths), progress)
-    done: list[FileStats] = []
+
+    def write(stats: FileStats) -> None:
+        write_file(backend.store, stats, bulk=backend.path is not None)
+
     try:
-        for stats in _parsed(paths, lookup, workers):
-            write_file(backend.store, stats, bulk=backend.path is not None)
-            stats.ntriples = b""  # keep memory flat
-            bar.update(stats)
-            done.append(stats)
-            if on_file is not None:
-                on_file(stats)
+        return _drive(paths, lookup, write, workers=workers, progress=progress, on_file=on_file)
     finally:
-        bar.close()
         kg._resolved.clear()
-    return done

@@ -41,6 +41,21 @@ def _files(tmp: Path, count: int) -> list[Path]:
     return pubmed_synthetic.write_files(tmp / "xml", count * PER_FILE, PER_FILE)
 
 
+def _ingest_command(store: Path, files: list[Path]) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "igfkg",
+        "--store",
+        str(store),
+        "ingest",
+        "pubmed",
+        "--workers",
+        "1",
+        *map(str, files),
+    ]
+
+
 def _init(store: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "igfkg", "--store", str(store), "sparql", "ASK {}"],
@@ -54,18 +69,7 @@ def test_two_readers_and_one_ingest_share_a_store(tmp_path: Path) -> None:
     _init(store)
     files = _files(tmp_path, 4)
     writer = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "igfkg",
-            "--store",
-            str(store),
-            "ingest",
-            "pubmed",
-            "--workers",
-            "1",
-            *map(str, files),
-        ],
+        _ingest_command(store, files),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -104,18 +108,7 @@ def test_killed_ingest_is_rolled_back(tmp_path: Path, kill_after: float) -> None
     _init(store)
     big = pubmed_synthetic.write_files(tmp_path / "big", 15_000, 15_000)
     writer = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "igfkg",
-            "--store",
-            str(store),
-            "ingest",
-            "pubmed",
-            "--workers",
-            "1",
-            *map(str, big),
-        ],
+        _ingest_command(store, big),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
