@@ -29,25 +29,13 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak, "violations": len(report.
 
 
 def inject(nt: Path, errors: int) -> None:
-    """Append ``errors`` violations: headings whose descriptor IRI is malformed."""
+    """Append ``errors`` violations: MeSH descriptors whose IRI is malformed."""
     with nt.open("a", encoding="utf-8") as out:
         for i in range(errors):
-            h = f"<https://w3id.org/igfkg/pubmed/90000001/mesh/bad{i}>"
             out.write(
-                f"<http://www.ncbi.nlm.nih.gov/pubmed/90000001> "
-                f"<https://w3id.org/igfkg/hasMeshHeading> {h} .\n"
-            )
-            out.write(
-                f"{h} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-                f"<https://w3id.org/igfkg/MeshHeading> .\n"
-            )
-            out.write(
-                f"{h} <http://id.nlm.nih.gov/mesh/vocab#hasDescriptor> "
+                "<http://www.ncbi.nlm.nih.gov/pubmed/90000001> "
+                "<https://w3id.org/igfkg/hasMeshDescriptor> "
                 f"<http://id.nlm.nih.gov/mesh/bad{i}> .\n"
-            )
-            out.write(
-                f'{h} <https://w3id.org/igfkg/majorTopic> "false"'
-                f"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n"
             )
 
 

@@ -1,8 +1,9 @@
 """Synthetic MeSH-indexed article graphs for benchmarks, drawn from the real MeSH tree.
 
-Articles follow the KB's model of the seed article (igfkg:JournalArticle, igfkg:MeshHeading with
-meshv:hasDescriptor / meshv:hasQualifier / igfkg:majorTopic). They are benchmark data only: their
-PMIDs start at 90000001, far above real ones, and each carries dcterms:source "synthetic".
+Articles follow the KB's model of the seed article (igfkg:JournalArticle; igfkg:hasMeshDescriptor,
+igfkg:hasMeshDescriptorQualifierPair and their hasMajor... sub-properties; NLM's pair resources).
+They are benchmark data only: their PMIDs start at 90000001, far above real ones, and each
+carries dcterms:source "synthetic".
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def mesh_triples(names: dict[str, str], broader: dict[str, set[str]]) -> Iterato
 def article_triples(n: int, descriptors: list[str], seed: int = 42) -> Iterator[str]:
     """``n`` synthetic articles with 5-15 MeSH headings each."""
     rng = random.Random(seed)
+    pairs: set[str] = set()
     for i in range(n):
         pmid = 90_000_001 + i
         art = f"<http://www.ncbi.nlm.nih.gov/pubmed/{pmid}>"
@@ -97,14 +99,20 @@ def article_triples(n: int, descriptors: list[str], seed: int = 42) -> Iterator[
             chosen.add(rng.choice(TOPICS))
         for d in sorted(chosen):
             q = rng.choice(QUALIFIERS) if rng.random() < 0.5 else ""
-            head = f"<{IGFKG}pubmed/{pmid}/mesh/{d}{q}>"
-            yield f"{art} <{IGFKG}hasMeshHeading> {head} ."
-            yield f"{head} {RDF_TYPE} <{IGFKG}MeshHeading> ."
-            yield f"{head} <{MESHV}hasDescriptor> <{MESH}{d}> ."
+            yield f"{art} <{IGFKG}hasMeshDescriptor> <{MESH}{d}> ."
+            major = rng.random() < 0.3
             if q:
-                yield f"{head} <{MESHV}hasQualifier> <{MESH}{q}> ."
-            major = "true" if rng.random() < 0.3 else "false"
-            yield f'{head} <{IGFKG}majorTopic> "{major}"^^<{XSD}boolean> .'
+                pair = f"<{MESH}{d}{q}>"
+                yield f"{art} <{IGFKG}hasMeshDescriptorQualifierPair> {pair} ."
+                if major:
+                    yield f"{art} <{IGFKG}hasMajorMeshDescriptorQualifierPair> {pair} ."
+                if d + q not in pairs:
+                    pairs.add(d + q)
+                    yield f"{pair} {RDF_TYPE} <{MESHV}DescriptorQualifierPair> ."
+                    yield f"{pair} <{MESHV}hasDescriptor> <{MESH}{d}> ."
+                    yield f"{pair} <{MESHV}hasQualifier> <{MESH}{q}> ."
+            elif major:
+                yield f"{art} <{IGFKG}hasMajorMeshDescriptor> <{MESH}{d}> ."
 
 
 def write_graph(path: Path, articles: int, tree: Path = DEFAULT_TREE) -> int:

@@ -3,9 +3,9 @@
 pySHACL is the reference (and the fallback): it evaluates SHACL-SPARQL constraints once per focus
 node with rdflib's engine, which dominates its time at corpus scale. Here every constraint of a
 shape becomes one set-oriented SPARQL query over the whole graph. The supported SHACL Core subset
-is the one igfkg's shapes use (targetClass / targetSubjectsOf; paths: IRI, inverse, alternative;
-minCount, maxCount, datatype, nodeKind, pattern, in, class, languageIn, uniqueLang, minLength,
-sh:or of datatypes; SPARQL-based constraints). Anything else raises
+is the one igfkg's shapes use (targetClass / targetSubjectsOf / targetObjectsOf; paths: IRI,
+inverse, alternative; minCount, maxCount, datatype, nodeKind, pattern, in, class, languageIn,
+uniqueLang, minLength, sh:or of datatypes; SPARQL-based constraints). Anything else raises
 :class:`UnsupportedShapeError`, and validation falls back to pySHACL. Tests check that both
 engines report the same violations.
 """
@@ -38,6 +38,7 @@ _KNOWN = {
     for k in (
         "targetClass",
         "targetSubjectsOf",
+        "targetObjectsOf",
         "property",
         "path",
         "message",
@@ -193,6 +194,7 @@ def _focus(g: rdflib.Graph, node_shape: Any) -> str:
         for c in g.objects(node_shape, sh.targetClass)
     ]
     parts += [f"{{ ?this <{p}> ?_any }}" for p in g.objects(node_shape, sh.targetSubjectsOf)]
+    parts += [f"{{ ?_any <{p}> ?this }}" for p in g.objects(node_shape, sh.targetObjectsOf)]
     if not parts:
         raise UnsupportedShapeError(f"node shape {node_shape} without a supported target")
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"

@@ -26,13 +26,21 @@ from igfkg.rdfwriter import XSD, iri, literal
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph
 
-__all__ = ["FileStats", "article_lines", "ingest_pubmed", "source_graph"]
+__all__ = [
+    "PAIR_GRAPH",
+    "FileStats",
+    "article_lines",
+    "ingest_pubmed",
+    "pair_lines",
+    "source_graph",
+]
 
 IGFKG = "https://w3id.org/igfkg/"
 PUBMED = "http://www.ncbi.nlm.nih.gov/pubmed/"
 MESH = "http://id.nlm.nih.gov/mesh/"
 MESHV = "http://id.nlm.nih.gov/mesh/vocab#"
-_TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_TYPE = iri(RDF + "type")
 _LABEL = iri("http://www.w3.org/2000/01/rdf-schema#label")
 _TITLE = iri("http://purl.org/dc/terms/title")
 _ISSUED = iri("http://purl.org/dc/terms/issued")
@@ -41,18 +49,16 @@ _PMID = iri("http://purl.org/ontology/bibo/pmid")
 _DOI = iri("http://purl.org/ontology/bibo/doi")
 _ARTICLE = iri(IGFKG + "JournalArticle")
 _JOURNAL = iri(IGFKG + "Journal")
-_HEADING = iri(IGFKG + "MeshHeading")
-_HAS_HEADING = iri(IGFKG + "hasMeshHeading")
+_HAS_DESCRIPTOR = iri(IGFKG + "hasMeshDescriptor")
+_HAS_MAJOR_DESCRIPTOR = iri(IGFKG + "hasMajorMeshDescriptor")
+_HAS_PAIR = iri(IGFKG + "hasMeshDescriptorQualifierPair")
+_HAS_MAJOR_PAIR = iri(IGFKG + "hasMajorMeshDescriptorQualifierPair")
 _PUBTYPE = iri(IGFKG + "publicationType")
 _SUBSTANCE = iri(IGFKG + "hasSubstance")
 _PUBLISHED_IN = iri(IGFKG + "publishedIn")
-_MAJOR = iri(IGFKG + "majorTopic")
-_DMAJOR = iri(IGFKG + "descriptorMajorTopic")
-_QMAJOR = iri(IGFKG + "qualifierMajorTopic")
+_PAIR = iri(MESHV + "DescriptorQualifierPair")
 _HAS_DESC = iri(MESHV + "hasDescriptor")
 _HAS_QUAL = iri(MESHV + "hasQualifier")
-_TRUE = literal("true", XSD + "boolean")
-_FALSE = literal("false", XSD + "boolean")
 
 
 SOURCE_GRAPHS = IGFKG + "graph/source/"
@@ -63,47 +69,99 @@ def source_graph(path: Path) -> str:
     return SOURCE_GRAPHS + urllib.parse.quote(path.name, safe="")
 
 
-def _bool(flag: bool) -> str:
-    return _TRUE if flag else _FALSE
+PAIR_GRAPH = IGFKG + "graph/mesh-pairs"
 
 
-def article_lines(rec: Article) -> Iterator[str]:
-    """N-Triples lines for one article, in the KB's model of the seed article."""
-    a = iri(PUBMED + rec.pmid)
-    yield f"{a} {_TYPE} {_ARTICLE} ."
-    yield f"{a} {_PMID} {literal(rec.pmid)} ."
-    yield f"{a} {_SOURCE} <https://pubmed.ncbi.nlm.nih.gov/{rec.pmid}/> ."
+def article_lines(
+    rec: Article, journals: dict[str, str] | None = None, pairs: set[str] | None = None
+) -> list[str]:
+    """N-Triples lines for one article, in the KB's model of the seed article: each MeSH heading
+    is a descriptor link, each of its qualifiers a link to NLM's descriptor/qualifier pair, and
+    NLM's major-topic flags are the ``hasMajor...`` sub-properties of those links.
+
+    With ``journals``, the journal's name is collected there instead of written (files write
+    each journal once, :func:`journal_lines`); the pairs used are added to ``pairs`` (their
+    definitions are written once per store, :func:`pair_lines`).
+    """
+    a = f"<{PUBMED}{rec.pmid}>"
+    out = [
+        f"{a} {_TYPE} {_ARTICLE} .",
+        f'{a} {_PMID} "{rec.pmid}" .',
+        f"{a} {_SOURCE} <https://pubmed.ncbi.nlm.nih.gov/{rec.pmid}/> .",
+    ]
+    add = out.append
     if rec.title:
         title = literal(rec.title)
-        yield f"{a} {_TITLE} {title} ."
-        yield f"{a} {_LABEL} {title} ."
+        add(f"{a} {_TITLE} {title} .")
+        add(f"{a} {_LABEL} {title} .")
     if rec.year:
-        yield f"{a} {_ISSUED} {literal(rec.year, XSD + 'gYear')} ."
+        add(f'{a} {_ISSUED} "{rec.year}"^^<{XSD}gYear> .')
     if rec.doi:
-        yield f"{a} {_DOI} {literal(rec.doi)} ."
+        add(f"{a} {_DOI} {literal(rec.doi)} .")
     if rec.journal_id:
-        j = iri(IGFKG + "journal/nlm/" + rec.journal_id)
-        yield f"{a} {_PUBLISHED_IN} {j} ."
-        yield f"{j} {_TYPE} {_JOURNAL} ."
-        if rec.journal:
-            yield f"{j} {_LABEL} {literal(rec.journal)} ."
+        j = f"<{IGFKG}journal/nlm/{rec.journal_id}>"
+        add(f"{a} {_PUBLISHED_IN} {j} .")
+        if journals is not None:
+            journals.setdefault(rec.journal_id, rec.journal)
+        else:
+            out.extend(journal_lines({rec.journal_id: rec.journal}))
     for ui in dict.fromkeys(rec.publication_types):
-        yield f"{a} {_PUBTYPE} <{MESH}{ui}> ."
+        add(f"{a} {_PUBTYPE} <{MESH}{ui}> .")
     for ui in dict.fromkeys(rec.chemicals):
-        yield f"{a} {_SUBSTANCE} <{MESH}{ui}> ."
-    base = f"{IGFKG}pubmed/{rec.pmid}/mesh/"
+        add(f"{a} {_SUBSTANCE} <{MESH}{ui}> .")
     for h in rec.headings:
-        pairs: list[tuple[str, bool | None]] = list(h.qualifiers) or [("", None)]
-        for q, q_major in pairs:
-            node = iri(base + h.descriptor + q)
-            yield f"{a} {_HAS_HEADING} {node} ."
-            yield f"{node} {_TYPE} {_HEADING} ."
-            yield f"{node} {_HAS_DESC} <{MESH}{h.descriptor}> ."
-            yield f"{node} {_MAJOR} {_bool(h.descriptor_major or bool(q_major))} ."
-            yield f"{node} {_DMAJOR} {_bool(h.descriptor_major)} ."
-            if q:
-                yield f"{node} {_HAS_QUAL} <{MESH}{q}> ."
-                yield f"{node} {_QMAJOR} {_bool(bool(q_major))} ."
+        d = h.descriptor
+        add(f"{a} {_HAS_DESCRIPTOR} <{MESH}{d}> .")
+        if h.descriptor_major:
+            add(f"{a} {_HAS_MAJOR_DESCRIPTOR} <{MESH}{d}> .")
+        for q, q_major in h.qualifiers:
+            add(f"{a} {_HAS_PAIR} <{MESH}{d}{q}> .")
+            if q_major:
+                add(f"{a} {_HAS_MAJOR_PAIR} <{MESH}{d}{q}> .")
+            if pairs is not None:
+                pairs.add(d + q)
+    return out
+
+
+def journal_lines(journals: dict[str, str]) -> list[str]:
+    """N-Triples for journals (NLM unique id -> name)."""
+    out = []
+    for jid, name in journals.items():
+        j = f"<{IGFKG}journal/nlm/{jid}>"
+        out.append(f"{j} {_TYPE} {_JOURNAL} .")
+        if name:
+            out.append(f"{j} {_LABEL} {literal(name)} .")
+    return out
+
+
+def pair_lines(pairs: Iterable[str]) -> bytes:
+    """N-Triples defining NLM descriptor/qualifier pairs (``D...Q...``) as NLM's MeSH RDF does.
+
+    >>> for line in pair_lines(["D003922Q000188"]).decode().splitlines():
+    ...     print(line.replace("http://id.nlm.nih.gov/mesh/", "mesh:").replace(RDF, "rdf:"))
+    <mesh:D003922Q000188> <rdf:type> <mesh:vocab#DescriptorQualifierPair> .
+    <mesh:D003922Q000188> <mesh:vocab#hasDescriptor> <mesh:D003922> .
+    <mesh:D003922Q000188> <mesh:vocab#hasQualifier> <mesh:Q000188> .
+    """
+    out = []
+    for pair in pairs:
+        d, q = pair[: pair.index("Q")], pair[pair.index("Q") :]
+        node = f"<{MESH}{pair}>"
+        out.append(f"{node} {_TYPE} {_PAIR} .")
+        out.append(f"{node} {_HAS_DESC} <{MESH}{d}> .")
+        out.append(f"{node} {_HAS_QUAL} <{MESH}{q}> .")
+    return ("\n".join(out) + "\n").encode() if out else b""
+
+
+def known_pairs(store: ox.Store) -> set[str]:
+    """The descriptor/qualifier pairs already defined in the store's pair graph."""
+    graph = ox.NamedNode(PAIR_GRAPH)
+    has_desc = ox.NamedNode(MESHV + "hasDescriptor")
+    return {
+        q.subject.value[len(MESH) :]
+        for q in store.quads_for_pattern(None, has_desc, None, graph)
+        if isinstance(q.subject, ox.NamedNode)
+    }
 
 
 @dataclass
@@ -120,6 +178,7 @@ class FileStats:
     pmids: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     ntriples: bytes = b""
+    pairs: set[str] = field(default_factory=set)
     seconds: float = 0.0
 
 
@@ -129,6 +188,7 @@ def parse_file(path: Path, lookup: dict[str, str] | None = None) -> FileStats:
     stats = FileStats(str(path), source_graph(path))
     # A file may hold several versions of one PMID (PMID Version="2"): the last one wins.
     latest: dict[str, tuple[str, int, int, int]] = {}
+    journals: dict[str, str] = {}
     for rec in read_records(path, lookup):
         if isinstance(rec, Deletion):
             stats.deleted.extend(rec.pmids)
@@ -138,7 +198,8 @@ def parse_file(path: Path, lookup: dict[str, str] | None = None) -> FileStats:
         qualifiers = sum(len(h.qualifiers) for h in rec.headings)
         majors = sum(h.descriptor_major + sum(m for _, m in h.qualifiers) for h in rec.headings)
         latest.pop(rec.pmid, None)
-        latest[rec.pmid] = ("\n".join(article_lines(rec)), len(rec.headings), qualifiers, majors)
+        lines = article_lines(rec, journals, stats.pairs)
+        latest[rec.pmid] = ("\n".join(lines), len(rec.headings), qualifiers, majors)
     for pmid, (_, headings, qualifiers, majors) in latest.items():
         stats.pmids.append(pmid)
         stats.articles += 1
@@ -146,6 +207,8 @@ def parse_file(path: Path, lookup: dict[str, str] | None = None) -> FileStats:
         stats.qualifiers += qualifiers
         stats.major_flags += majors
     chunks = [lines for lines, *_ in latest.values()]
+    if chunks:
+        chunks.extend(journal_lines(journals))
     stats.ntriples = ("\n".join(chunks) + "\n").encode("utf-8") if chunks else b""
     stats.seconds = time.perf_counter() - start
     return stats
@@ -172,16 +235,9 @@ def _curated(store: ox.Store, pmids: Iterable[str]) -> list[str]:
 
 
 def _article_quads(store: ox.Store, article: ox.NamedNode) -> list[ox.Quad]:
-    """The quads of an ingested article and its headings, in source graphs only: ingest never
-    touches the curated KB or the ontology."""
-    has_heading = ox.NamedNode(IGFKG + "hasMeshHeading")
-    quads = [q for q in store.quads_for_pattern(article, None, None, None) if _ingested(q)]
-    for q in list(quads):
-        if q.predicate == has_heading and isinstance(q.object, ox.NamedNode):
-            quads.extend(
-                x for x in store.quads_for_pattern(q.object, None, None, None) if _ingested(x)
-            )
-    return quads
+    """The quads of an ingested article, in source graphs only: ingest never touches the
+    curated KB or the ontology (nor the MeSH pair definitions, which are vocabulary)."""
+    return [q for q in store.quads_for_pattern(article, None, None, None) if _ingested(q)]
 
 
 def _ingested(quad: ox.Quad) -> bool:
@@ -189,19 +245,31 @@ def _ingested(quad: ox.Quad) -> bool:
     return isinstance(graph, ox.NamedNode) and graph.value.startswith(SOURCE_GRAPHS)
 
 
-def write_file(store: ox.Store, stats: FileStats, *, bulk: bool = False) -> None:
+def write_file(
+    store: ox.Store, stats: FileStats, *, bulk: bool = False, pairs: set[str] | None = None
+) -> None:
     """Apply one parsed file to the store: a single transaction, or with ``bulk`` (persistent
     stores, new articles only) Oxigraph's bulk loader, which is several times faster on disk
     but not transactional. The N-Triples are igfkg's own, built from validated identifiers and
-    escaped literals, so they are loaded without re-validating IRIs (``lenient``)."""
+    escaped literals, so they are loaded without re-validating IRIs (``lenient``).
+
+    The definitions of descriptor/qualifier pairs not yet in the store (``pairs``: those known
+    to be there, updated here) go to the pair graph first; they are vocabulary, true whatever
+    happens to the file, and are never removed by ingest."""
+    known = known_pairs(store) if pairs is None else pairs
+    new_pairs = stats.pairs - known
+    if new_pairs:
+        store.load(  # small, and transactional even on disk
+            input=pair_lines(sorted(new_pairs)),
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(PAIR_GRAPH),
+            lenient=True,
+        )
+        known |= new_pairs
     stats.kept = _curated(store, stats.pmids)
     if stats.kept:
         # The curated KB is authoritative for its own articles (the seed): ingest skips them.
-        prefixes = tuple(
-            prefix
-            for pmid in stats.kept
-            for prefix in (f"<{PUBMED}{pmid}>".encode(), f"<{IGFKG}pubmed/{pmid}/".encode())
-        )
+        prefixes = tuple(f"<{PUBMED}{pmid}> ".encode() for pmid in stats.kept)
         stats.ntriples = b"\n".join(
             line for line in stats.ntriples.split(b"\n") if not line.startswith(prefixes)
         )
@@ -245,21 +313,29 @@ def write_file(store: ox.Store, stats: FileStats, *, bulk: bool = False) -> None
     store.update(" ;\n".join(parts))
 
 
-def write_nquads(outdir: Path, stats: FileStats) -> Path:
+def _quads(ntriples: bytes, graph: str) -> Iterator[bytes]:
+    tail = f" <{graph}> .\n".encode()
+    return (line[:-2] + tail for line in ntriples.split(b"\n") if line.endswith(b" ."))
+
+
+def write_nquads(outdir: Path, stats: FileStats, pairs: set[str] | None = None) -> Path:
     """Write one parsed file as N-Quads (its graph named) for a store's bulk loader, atomically;
-    its DeleteCitation PMIDs go to a ``.deleted`` file beside it."""
+    its DeleteCitation PMIDs go to a ``.deleted`` file beside it. Definitions of the
+    descriptor/qualifier pairs not in ``pairs`` (those already written; updated here) go to the
+    pair graph in the same shard."""
     outdir.mkdir(parents=True, exist_ok=True)
     name = Path(stats.path).name
     target = outdir / f"{name}.nq"
-    tail = f" <{stats.graph}> .".encode()
-    lines = (line[:-2] + tail for line in stats.ntriples.split(b"\n") if line.endswith(b" ."))
+    new_pairs = stats.pairs - pairs if pairs is not None else stats.pairs
     tmp = target.with_name(target.name + ".part")
     with tmp.open("wb") as out:
-        for line in lines:
-            out.write(line + b"\n")
+        out.writelines(_quads(pair_lines(sorted(new_pairs)), PAIR_GRAPH))
+        out.writelines(_quads(stats.ntriples, stats.graph))
     tmp.replace(target)
     if stats.deleted:
         (outdir / f"{name}.deleted").write_text("\n".join(stats.deleted) + "\n")
+    if pairs is not None:
+        pairs |= new_pairs
     return target
 
 
@@ -272,8 +348,13 @@ def export_nquads(
     lookup: dict[str, str] | None = None,
 ) -> list[FileStats]:
     """Parse files into sharded N-Quads (one ``.nq`` per source file) without a store."""
+    written: set[str] = set()
     return _drive(
-        paths, lookup, lambda stats: write_nquads(outdir, stats), workers=workers, progress=progress
+        paths,
+        lookup,
+        lambda stats: write_nquads(outdir, stats, written),
+        workers=workers,
+        progress=progress,
     )
 
 
@@ -352,7 +433,7 @@ def _drive(
     try:
         for stats in _parsed(paths, lookup, workers):
             write(stats)
-            stats.ntriples = b""
+            stats.ntriples, stats.pairs = b"", set()
             bar.update(stats)
             done.append(stats)
             if on_file is not None:
@@ -386,10 +467,16 @@ def ingest_pubmed_store(
         kg.backend.close()  # type: ignore[attr-defined]
         del kg
 
+    pairs: set[str] | None = None
+
     def write(stats: FileStats) -> None:
+        nonlocal pairs
         kg = graph()
         try:
-            write_file(kg.backend.store, stats, bulk=True)  # type: ignore[attr-defined]
+            store = kg.backend.store  # type: ignore[attr-defined]
+            if pairs is None:
+                pairs = known_pairs(store)
+            write_file(store, stats, bulk=True, pairs=pairs)
         finally:
             kg.backend.close()  # type: ignore[attr-defined]
 
@@ -412,8 +499,10 @@ def ingest_pubmed(
 
     lookup = _mesh_lookup(kg) if any(is_medline(p) for p in paths) else None
 
+    pairs = known_pairs(backend.store)
+
     def write(stats: FileStats) -> None:
-        write_file(backend.store, stats, bulk=backend.path is not None)
+        write_file(backend.store, stats, bulk=backend.path is not None, pairs=pairs)
 
     try:
         return _drive(paths, lookup, write, workers=workers, progress=progress, on_file=on_file)

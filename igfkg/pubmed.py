@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from igfkg.errors import DataFileError
 
@@ -30,6 +30,11 @@ __all__ = ["Article", "Deletion", "Heading", "read_records"]
 _PMID = re.compile(r"^[1-9][0-9]{0,9}$")
 _MESH_UI = re.compile(r"^[DCQ][0-9]{6,9}$")
 _NLM_ID = re.compile(r"^[0-9A-Za-z]{1,20}$")
+_YEAR = re.compile(r"^[0-9]{4}$")
+# The first element start tag (skipping the XML declaration, comments and DOCTYPE).
+_START_TAG = re.compile(rb"<([A-Za-z_][A-Za-z0-9_.-]*)")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_HEAD = 1 << 16
 
 
 @dataclass
@@ -84,77 +89,114 @@ def _check(path: Path, value: str, pattern: re.Pattern[str], what: str, where: s
     return value
 
 
-def _article(path: Path, citation: ET.Element, data: ET.Element | None) -> Article:
-    pmid_text = _text(citation.find("PMID"))
-    pmid = _check(path, pmid_text, _PMID, "PMID", "record")
-    where = f"PMID {pmid}"
-    art = citation.find("Article")
-    rec = Article(pmid=pmid)
-    if art is not None:
-        rec.title = _text(art.find("ArticleTitle")) or _text(art.find("VernacularTitle"))
-        journal = art.find("Journal")
-        if journal is not None:
-            rec.journal = _text(journal.find("ISOAbbreviation")) or _text(journal.find("Title"))
-            issue = journal.find("JournalIssue/PubDate")
-            if issue is not None:
-                year = _text(issue.find("Year")) or _text(issue.find("MedlineDate"))[:4]
-                rec.year = year if re.fullmatch(r"[0-9]{4}", year) else ""
-        for pt in art.findall("PublicationTypeList/PublicationType"):
-            ui = pt.get("UI")
-            if ui:
-                rec.publication_types.append(
-                    _check(path, ui, _MESH_UI, "publication type UI", where)
-                )
-        for loc in art.findall("ELocationID"):
-            if loc.get("EIdType") == "doi" and not rec.doi:
-                rec.doi = _text(loc)
-    info = citation.find("MedlineJournalInfo")
-    if info is not None:
-        rec.journal_id = _text(info.find("NlmUniqueID"))
-        if rec.journal_id and not _NLM_ID.match(rec.journal_id):
-            rec.journal_id = ""
-        if not rec.journal:
-            rec.journal = _text(info.find("MedlineTA"))
-    if data is not None:
-        for aid in data.findall("ArticleIdList/ArticleId"):  # the article's own ids only
-            if aid.get("IdType") == "doi" and not rec.doi:
-                rec.doi = _text(aid)
-    for chem in citation.findall("ChemicalList/Chemical/NameOfSubstance"):
-        ui = chem.get("UI")
-        if ui:
-            rec.chemicals.append(_check(path, ui, _MESH_UI, "substance UI", where))
-    for mh in citation.findall("MeshHeadingList/MeshHeading"):
+def _journal(rec: Article, journal: ET.Element) -> None:
+    for child in journal:
+        tag = child.tag
+        if tag == "ISOAbbreviation":
+            rec.journal = _text(child) or rec.journal
+        elif tag == "Title" and not rec.journal:
+            rec.journal = _text(child)
+        elif tag == "JournalIssue":
+            date = child.find("PubDate")
+            if date is not None:
+                year = _text(date.find("Year")) or _text(date.find("MedlineDate"))[:4]
+                rec.year = year if _YEAR.match(year) else ""
+
+
+def _headings(path: Path, rec: Article, headings: ET.Element, where: str) -> None:
+    for mh in headings:
+        if mh.tag != "MeshHeading":
+            continue
         desc = mh.find("DescriptorName")
-        if desc is None or not desc.get("UI"):
+        ui = desc.get("UI") if desc is not None else None
+        if not ui:
             raise DataFileError(str(path), f"{where}: MeSH heading without a descriptor UI")
         heading = Heading(
-            _check(path, desc.get("UI", ""), _MESH_UI, "descriptor UI", where),
-            desc.get("MajorTopicYN") == "Y",
-            label=_text(desc),
+            ui if _MESH_UI.match(ui) else _check(path, ui, _MESH_UI, "descriptor UI", where),
+            desc.get("MajorTopicYN") == "Y",  # type: ignore[union-attr]
         )
-        for q in mh.findall("QualifierName"):
-            ui = _check(path, q.get("UI", ""), _MESH_UI, "qualifier UI", where)
-            heading.qualifiers.append((ui, q.get("MajorTopicYN") == "Y"))
+        for q in mh:
+            if q.tag == "QualifierName":
+                qui = _check(path, q.get("UI", ""), _MESH_UI, "qualifier UI", where)
+                heading.qualifiers.append((qui, q.get("MajorTopicYN") == "Y"))
         rec.headings.append(heading)
+
+
+def _article(path: Path, citation: ET.Element, data: ET.Element | None) -> Article:
+    """One record, read in a single pass over the citation's children."""
+    pmid = _check(path, _text(citation.find("PMID")), _PMID, "PMID", "record")
+    where = f"PMID {pmid}"
+    rec = Article(pmid=pmid)
+    medline_ta = ""
+    title = vernacular = ""
+    for part in citation:
+        tag = part.tag
+        if tag == "Article":
+            for child in part:
+                ctag = child.tag
+                if ctag == "ArticleTitle":
+                    title = _text(child)
+                elif ctag == "VernacularTitle":
+                    vernacular = _text(child)
+                elif ctag == "Journal":
+                    _journal(rec, child)
+                elif ctag == "PublicationTypeList":
+                    for pt in child:
+                        ui = pt.get("UI")
+                        if ui:
+                            rec.publication_types.append(
+                                _check(path, ui, _MESH_UI, "publication type UI", where)
+                            )
+                elif ctag == "ELocationID" and child.get("EIdType") == "doi" and not rec.doi:
+                    rec.doi = _text(child)
+        elif tag == "MeshHeadingList":
+            _headings(path, rec, part, where)
+        elif tag == "MedlineJournalInfo":
+            jid = _text(part.find("NlmUniqueID"))
+            rec.journal_id = jid if _NLM_ID.match(jid) else ""
+            medline_ta = _text(part.find("MedlineTA"))
+        elif tag == "ChemicalList":
+            for chem in part:
+                name = chem.find("NameOfSubstance")
+                ui = name.get("UI") if name is not None else None
+                if ui:
+                    rec.chemicals.append(_check(path, ui, _MESH_UI, "substance UI", where))
+    rec.title = title or vernacular
+    rec.journal = rec.journal or medline_ta
+    if data is not None and not rec.doi:
+        for aid in data.iterfind("ArticleIdList/ArticleId"):  # the article's own ids only
+            if aid.get("IdType") == "doi":
+                rec.doi = _text(aid)
+                break
     return rec
+
+
+def _root_tag(handle: io.BufferedReader[Any]) -> str | None:
+    """The root element's name, from the head of the file (None when not found there)."""
+    head = _COMMENT.sub(b"", handle.peek(_HEAD)[:_HEAD])
+    match = _START_TAG.search(head)
+    return match.group(1).decode("ascii", "replace") if match else None
 
 
 def read_pubmed_xml(path: Path) -> Iterator[Article | Deletion]:
     """Stream the records of a PubMed XML file (.xml or .xml.gz)."""
-    with _open(path) as handle:
-        depth = 0
+    with _open(path) as raw, io.BufferedReader(raw, _HEAD) as handle:  # type: ignore[type-var]
         citation: ET.Element | None = None
         try:
-            for event, elem in ET.iterparse(handle, events=("start", "end")):
-                if event == "start":
-                    depth += 1
-                    if depth == 1 and elem.tag not in ("PubmedArticleSet", "MedlineCitationSet"):
-                        raise DataFileError(str(path), f"not PubMed XML: root <{elem.tag}>", 1)
-                    continue
-                depth -= 1
+            root = _root_tag(handle)
+            if root is None and len(handle.peek(_HEAD)) >= _HEAD:
+                raise DataFileError(
+                    str(path), "not PubMed XML: no root element in the first 64 KiB"
+                )
+            if root is not None and root not in ("PubmedArticleSet", "MedlineCitationSet"):
+                raise DataFileError(str(path), f"not PubMed XML: root <{root}>", 1)
+            citation_is_record = root == "MedlineCitationSet"
+            # End events only (start events would cost a fifth of the parse); the record
+            # structure is known from the root element.
+            for _, elem in ET.iterparse(handle):
                 tag = elem.tag
                 if tag == "MedlineCitation":
-                    if depth == 1:  # MedlineCitationSet: the citation is the record
+                    if citation_is_record:
                         yield _article(path, elem, None)
                         elem.clear()
                     else:

@@ -49,12 +49,12 @@ def test_corpus_golden_answer(
 
 
 def test_neighbors_reach_from_igf1_to_the_literature(corpus: KnowledgeGraph) -> None:
-    # IGF-1 -exactMatch-> MeSH D007334 <-hasDescriptor- heading <-hasMeshHeading- article
-    edges = corpus.neighbors("IGF-1", depth=3)
-    articles = {e.subject for e in edges if e.predicate.endswith("hasMeshHeading")}
+    # IGF-1 -exactMatch-> MeSH D007334 <-hasMeshDescriptor- article
+    edges = corpus.neighbors("IGF-1", depth=2)
+    articles = {e.subject for e in edges if e.predicate.endswith("hasMeshDescriptor")}
     assert "http://www.ncbi.nlm.nih.gov/pubmed/15832492" in articles
-    edges = corpus.neighbors("insulin", depth=3)
-    articles = {e.subject for e in edges if e.predicate.endswith("hasMeshHeading")}
+    edges = corpus.neighbors("insulin", depth=2)
+    articles = {e.subject for e in edges if e.predicate.endswith("hasMeshDescriptor")}
     assert "http://www.ncbi.nlm.nih.gov/pubmed/34751700" in articles
     path = corpus.paths("type 2 diabetes", "PMID:15832492", max_length=3)
     assert path

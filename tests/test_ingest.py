@@ -12,7 +12,7 @@ import pytest
 import igfkg
 from igfkg.errors import DataFileError
 from igfkg.graph import KnowledgeGraph
-from igfkg.ingest import ingest_pubmed, source_graph
+from igfkg.ingest import PAIR_GRAPH, ingest_pubmed, source_graph
 from igfkg.meshingest import ingest_mesh
 
 from .conftest import DATA
@@ -28,16 +28,13 @@ QUALIFIERS = DATA / "mesh" / "meshrdf__qual2014.xml"
 COUNTS = """
 PREFIX igfkg: <https://w3id.org/igfkg/>
 PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
-SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
+SELECT ?what (COUNT(*) AS ?n) WHERE {
   GRAPH ?g {
     { ?x a igfkg:JournalArticle . BIND("articles" AS ?what) }
-    UNION { ?a igfkg:hasMeshHeading ?h . ?h meshv:hasDescriptor ?d .
-            BIND(CONCAT(STR(?a), " ", STR(?d)) AS ?x) BIND("headings" AS ?what) }
-    UNION { ?x meshv:hasQualifier ?q . BIND("qualifiers" AS ?what) }
-    UNION { ?a igfkg:hasMeshHeading ?h . ?h meshv:hasDescriptor ?d ;
-              igfkg:descriptorMajorTopic true .
-            BIND(CONCAT(STR(?a), " ", STR(?d)) AS ?x) BIND("major" AS ?what) }
-    UNION { ?x igfkg:qualifierMajorTopic true . BIND("major" AS ?what) }
+    UNION { ?x igfkg:hasMeshDescriptor ?d . BIND("headings" AS ?what) }
+    UNION { ?x igfkg:hasMeshDescriptorQualifierPair ?p . BIND("qualifiers" AS ?what) }
+    UNION { ?x igfkg:hasMajorMeshDescriptor ?d . BIND("major" AS ?what) }
+    UNION { ?x igfkg:hasMajorMeshDescriptorQualifierPair ?p . BIND("major" AS ?what) }
   }
 } GROUP BY ?what
 """
@@ -120,11 +117,11 @@ def test_deletecitation_deletes() -> None:
     (stats,) = ingest_pubmed(kg, [delete])
     assert stats.deleted == ["37903272"]
     assert not bool(kg.select(ask))
-    heading = (
-        "ASK { ?h <http://id.nlm.nih.gov/mesh/vocab#hasDescriptor> ?d . "
-        "FILTER(STRSTARTS(STR(?h), 'https://w3id.org/igfkg/pubmed/37903272/')) }"
+    indexed = (
+        "ASK { GRAPH ?g { ?a <https://w3id.org/igfkg/hasMeshDescriptor> ?d } "
+        "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/igfkg/graph/source/')) }"
     )
-    assert not bool(kg.select(heading))
+    assert not bool(kg.select(indexed))
 
 
 def test_deletion_never_touches_the_curated_kb(tmp_path: Path) -> None:
@@ -228,12 +225,15 @@ def test_bad_files_give_clear_errors_and_change_nothing(tmp_path: Path, case: st
     good_first = DATA / "pubmed" / "metapub__37903272.xml"
     with pytest.raises(DataFileError, match=pattern):
         ingest_pubmed(kg, [path], workers=1)
+    assert sorted(map(str, kg.backend.quads())) == before  # a bad file changes nothing
     with pytest.raises(DataFileError, match=pattern):
         ingest_pubmed(kg, [good_first, path], workers=2)  # parsed in parallel
-    # A bad file changes nothing; files before it in the same call have landed.
-    after = sorted(map(str, kg.backend.quads()))
-    landed = [q for q in after if "37903272" in q]
-    assert sorted(set(after) - set(landed)) == before
+    # Files before it in the same call have landed (their graph, and the MeSH pairs they use).
+    after = set(map(str, kg.backend.quads()))
+    added = after - set(before)
+    assert set(before) <= after
+    assert any("37903272" in q for q in added)
+    assert all("37903272" in q or q.endswith(f"<{PAIR_GRAPH}>") for q in added)
 
 
 def test_parallel_and_serial_ingest_agree() -> None:
@@ -243,9 +243,12 @@ def test_parallel_and_serial_ingest_agree() -> None:
     ingest_pubmed(two, files, workers=2)
 
     def ingested(kg: KnowledgeGraph) -> list[str]:
-        return sorted(str(q) for q in kg.backend.quads() if "/graph/source/" in str(q.graph_name))
+        graphs = ("/graph/source/", "/graph/mesh-pairs")
+        return sorted(
+            str(q) for q in kg.backend.quads() if any(g in str(q.graph_name) for g in graphs)
+        )
 
-    assert len(ingested(one)) > 100
+    assert len(ingested(one)) > 80
     assert ingested(one) == ingested(two)
 
 

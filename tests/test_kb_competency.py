@@ -83,8 +83,8 @@ def test_hedged_and_unknown_claims(kg: KnowledgeGraph) -> None:
 
 def test_major_topic_headings_of_the_seed_article(kg: KnowledgeGraph) -> None:
     q = """SELECT ?label WHERE {
-      <http://www.ncbi.nlm.nih.gov/pubmed/15832492> igfkg:hasMeshHeading ?h .
-      ?h igfkg:majorTopic true ; meshv:hasDescriptor ?d ; meshv:hasQualifier ?q .
+      <http://www.ncbi.nlm.nih.gov/pubmed/15832492> igfkg:hasMajorMeshDescriptorQualifierPair ?h .
+      ?h meshv:hasDescriptor ?d ; meshv:hasQualifier ?q .
       ?d rdfs:label ?dl . ?q rdfs:label ?ql .
       BIND(CONCAT(STR(?dl), "/", STR(?ql)) AS ?label) }"""
     assert labels(kg, q) == [
@@ -94,10 +94,17 @@ def test_major_topic_headings_of_the_seed_article(kg: KnowledgeGraph) -> None:
     ]
 
 
-def test_seed_article_has_seven_headings_and_one_substance(kg: KnowledgeGraph) -> None:
-    q = """SELECT (COUNT(?h) AS ?label) WHERE {
-      <http://www.ncbi.nlm.nih.gov/pubmed/15832492> igfkg:hasMeshHeading ?h }"""
-    assert labels(kg, q) == ["7"]
+def test_seed_article_has_four_headings_six_qualifiers_and_one_substance(
+    kg: KnowledgeGraph,
+) -> None:
+    # PubMed shows seven descriptor/qualifier lines: four headings, three with two qualifiers.
+    q = """SELECT ?label WHERE { {
+      SELECT (COUNT(DISTINCT ?d) AS ?n) (COUNT(DISTINCT ?p) AS ?m) WHERE {
+        <http://www.ncbi.nlm.nih.gov/pubmed/15832492> igfkg:hasMeshDescriptor ?d .
+        OPTIONAL { <http://www.ncbi.nlm.nih.gov/pubmed/15832492>
+                       igfkg:hasMeshDescriptorQualifierPair ?p . ?p meshv:hasDescriptor ?d } }
+      } BIND(CONCAT(STR(?n), " ", STR(?m)) AS ?label) }"""
+    assert labels(kg, q) == ["4 6"]
     q = """SELECT ?label WHERE {
       <http://www.ncbi.nlm.nih.gov/pubmed/15832492> igfkg:hasSubstance ?s ;
           igfkg:publicationType ?t . BIND(CONCAT(STR(?s), " ", STR(?t)) AS ?label) }"""

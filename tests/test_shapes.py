@@ -94,7 +94,7 @@ def test_fixture_violates_exactly_its_shape(fixture: str, engine: str) -> None:
     [
         ("ClaimQuoteInSourceShape.ttl", "not verbatim"),
         ("ClaimSourceShape.ttl", "source"),
-        ("HeadingDescriptorShape.ttl", "MeSH descriptor IRI"),
+        ("ArticleDescriptorShape.ttl", "MeSH descriptor IRI"),
         ("EntityMappingShape.ttl", "MeSH"),
         ("ClaimCertaintyShape.ttl", "closed list"),
     ],
