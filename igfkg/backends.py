@@ -75,7 +75,10 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def with_values(query: str, bindings: Mapping[str, Term]) -> str:
-    """``query`` with its bindings as a VALUES block opening its outermost WHERE group.
+    """``query`` with its bindings as a VALUES block opening a WHERE group: the innermost
+    subquery that projects every bound variable, else the outermost group. (A subquery is
+    evaluated on its own before it is joined, so a value bound only outside it would not
+    narrow it.)
 
     The values are RDF terms (IRIs checked by pyoxigraph, literals escaped by its N-Triples
     writer), never raw user text. Oxigraph plans a VALUES block like constants; its
@@ -87,20 +90,32 @@ def with_values(query: str, bindings: Mapping[str, Term]) -> str:
     ['SELECT ?x WHERE { VALUES (?x) { (<http://x/a>) }', ' ?x ?p ?o }']
     >>> print(with_values("SELECT ?n WHERE { }", {"n": Literal('"} DROP ALL #')}).splitlines()[0])
     SELECT ?n WHERE { VALUES (?n) { ("\\"} DROP ALL #") }
+    >>> q = "SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o } GROUP BY ?x } }"
+    >>> with_values(q, {"x": NamedNode("http://x/a")}).splitlines()[0]
+    'SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { VALUES (?x) { (<http://x/a>) }'
     """
     if not bindings:
         return query
+    groups: list[tuple[int, str]] = []  # (end of "WHERE {", the SELECT clause before it)
     offset = 0
     for line in query.splitlines(keepends=True):
         if not line.lstrip().startswith("#"):
-            match = _WHERE.search(line)
-            if match:
-                names = " ".join(f"?{name}" for name in bindings)
-                terms = " ".join(str(term) for term in bindings.values())
+            for match in _WHERE.finditer(line):
                 cut = offset + match.end()
-                return f"{query[:cut]} VALUES ({names}) {{ ({terms}) }}\n{query[cut:]}"
+                head = query[: offset + match.start()]
+                select = head.upper().rfind("SELECT")
+                groups.append((cut, head[select:] if select >= 0 else ""))
         offset += len(line)
-    raise QueryError("a query with parameters needs an explicit 'WHERE {' clause")
+    if not groups:
+        raise QueryError("a query with parameters needs an explicit 'WHERE {' clause")
+    cut = groups[0][0]
+    for inner, clause in reversed(groups[1:]):
+        if all(re.search(rf"(?<!AS )\?{name}\b", clause) for name in bindings):
+            cut = inner
+            break
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    return f"{query[:cut]} VALUES ({names}) {{ ({terms}) }}\n{query[cut:]}"
 
 
 _LEXICAL = re.compile(

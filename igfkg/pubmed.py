@@ -37,7 +37,7 @@ _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _HEAD = 1 << 16
 
 
-@dataclass
+@dataclass(slots=True)
 class Heading:
     """A MeSH heading: descriptor UI, its major flag, and (qualifier UI, major flag) pairs."""
 
@@ -47,7 +47,7 @@ class Heading:
     label: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Article:
     """The parts of a PubMed record igfkg keeps."""
 
@@ -104,22 +104,27 @@ def _journal(rec: Article, journal: ET.Element) -> None:
 
 
 def _headings(path: Path, rec: Article, headings: ET.Element, where: str) -> None:
+    add = rec.headings.append
     for mh in headings:
         if mh.tag != "MeshHeading":
             continue
-        desc = mh.find("DescriptorName")
+        desc = None
+        qualifiers = []
+        for child in mh:
+            tag = child.tag
+            if tag == "QualifierName":
+                qui = child.get("UI", "")
+                if not _MESH_UI.match(qui):
+                    _check(path, qui, _MESH_UI, "qualifier UI", where)
+                qualifiers.append((qui, child.get("MajorTopicYN") == "Y"))
+            elif tag == "DescriptorName":
+                desc = child
         ui = desc.get("UI") if desc is not None else None
         if not ui:
             raise DataFileError(str(path), f"{where}: MeSH heading without a descriptor UI")
-        heading = Heading(
-            ui if _MESH_UI.match(ui) else _check(path, ui, _MESH_UI, "descriptor UI", where),
-            desc.get("MajorTopicYN") == "Y",  # type: ignore[union-attr]
-        )
-        for q in mh:
-            if q.tag == "QualifierName":
-                qui = _check(path, q.get("UI", ""), _MESH_UI, "qualifier UI", where)
-                heading.qualifiers.append((qui, q.get("MajorTopicYN") == "Y"))
-        rec.headings.append(heading)
+        if not _MESH_UI.match(ui):
+            _check(path, ui, _MESH_UI, "descriptor UI", where)
+        add(Heading(ui, desc.get("MajorTopicYN") == "Y", qualifiers))  # type: ignore[union-attr]
 
 
 def _article(path: Path, citation: ET.Element, data: ET.Element | None) -> Article:
