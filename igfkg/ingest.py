@@ -143,13 +143,14 @@ def pair_lines(pairs: Iterable[str]) -> bytes:
     <mesh:D003922Q000188> <mesh:vocab#hasDescriptor> <mesh:D003922> .
     <mesh:D003922Q000188> <mesh:vocab#hasQualifier> <mesh:Q000188> .
     """
-    out = []
+    lines = []
     for pair in pairs:
-        d, q = pair[: pair.index("Q")], pair[pair.index("Q") :]
-        node = f"<{MESH}{pair}>"
-        out.append(f"{node} {_HAS_DESC} <{MESH}{d}> .")
-        out.append(f"{node} {_HAS_QUAL} <{MESH}{q}> .")
-    return ("\n".join(out) + "\n").encode() if out else b""
+        cut = pair.index("Q", 1)
+        lines.append(
+            f"<{MESH}{pair}> {_HAS_DESC} <{MESH}{pair[:cut]}> .\n"
+            f"<{MESH}{pair}> {_HAS_QUAL} <{MESH}{pair[cut:]}> .\n"
+        )
+    return "".join(lines).encode()
 
 
 def known_pairs(store: ox.Store) -> set[str]:
@@ -217,24 +218,26 @@ def parse_file(path: Path, lookup: dict[str, str] | None = None) -> FileStats:
     return stats
 
 
-def _existing(store: ox.Store, pmids: Iterable[str]) -> list[ox.NamedNode]:
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    found = []
-    for pmid in dict.fromkeys(pmids):
-        node = ox.NamedNode(PUBMED + pmid)
-        if next(iter(store.quads_for_pattern(node, rdf_type, None, None)), None) is not None:
-            found.append(node)
-    return found
-
-
-def _curated(store: ox.Store, pmids: Iterable[str]) -> list[str]:
-    """The PMIDs whose article is part of the curated knowledge base."""
+def _present(
+    store: ox.Store, pmids: Iterable[str], deleted: Iterable[str]
+) -> tuple[list[str], list[ox.NamedNode]]:
+    """The file's PMIDs whose article is in the curated knowledge base, and the articles (of
+    the file or its deletions) already in the store, from one lookup per PMID."""
     kb = ox.NamedNode(IGFKG + "graph/kb")
-    return [
-        pmid
-        for pmid in pmids
-        if next(iter(store.quads_for_pattern(ox.NamedNode(PUBMED + pmid), None, None, kb)), None)
-    ]
+    curated: list[str] = []
+    found: list[ox.NamedNode] = []
+    for pmid in pmids:
+        node = ox.NamedNode(PUBMED + pmid)
+        if next(iter(store.quads_for_pattern(node, None, None, None)), None) is None:
+            continue
+        found.append(node)
+        if next(iter(store.quads_for_pattern(node, None, None, kb)), None) is not None:
+            curated.append(pmid)
+    for pmid in dict.fromkeys(deleted):
+        node = ox.NamedNode(PUBMED + pmid)
+        if next(iter(store.quads_for_pattern(node, None, None, None)), None) is not None:
+            found.append(node)
+    return curated, found
 
 
 def _article_quads(store: ox.Store, article: ox.NamedNode) -> list[ox.Quad]:
@@ -263,20 +266,19 @@ def write_file(
     new_pairs = stats.pairs - known
     if new_pairs:
         store.load(  # small, and transactional even on disk
-            input=pair_lines(sorted(new_pairs)),
+            input=pair_lines(new_pairs),
             format=ox.RdfFormat.N_TRIPLES,
             to_graph=ox.NamedNode(PAIR_GRAPH),
             lenient=True,
         )
         known |= new_pairs
-    stats.kept = _curated(store, stats.pmids)
+    stats.kept, replaced = _present(store, stats.pmids, stats.deleted)
     if stats.kept:
         # The curated KB is authoritative for its own articles (the seed): ingest skips them.
         prefixes = tuple(f"<{PUBMED}{pmid}> ".encode() for pmid in stats.kept)
         stats.ntriples = b"\n".join(
             line for line in stats.ntriples.split(b"\n") if not line.startswith(prefixes)
         )
-    replaced = _existing(store, [*stats.pmids, *stats.deleted])
     if not replaced:
         if stats.ntriples and bulk:
             # The bulk loader is not transactional: mark the graph first, so that a killed

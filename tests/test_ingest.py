@@ -348,6 +348,39 @@ def test_nquads_output_loads_like_an_ingest(tmp_path: Path) -> None:
     ingest_pubmed(ingested, [Path(f) for f in files])
 
     def source(kg: KnowledgeGraph) -> list[str]:
-        return sorted(str(q) for q in kg.backend.quads() if "/graph/source/" in str(q.graph_name))
+        graphs = ("/graph/source/", "/graph/mesh-pairs")
+        return sorted(
+            str(q) for q in kg.backend.quads() if any(g in str(q.graph_name) for g in graphs)
+        )
 
     assert source(bulk) == source(ingested)
+    # Each pair is defined once across the shards, in the pair graph.
+    lines = [line for shard in shards for line in shard.read_text().splitlines()]
+    pair_lines = [line for line in lines if line.endswith(f"<{PAIR_GRAPH}> .")]
+    assert pair_lines
+    assert len(pair_lines) == len(set(pair_lines))
+
+
+def test_pairs_are_defined_once_and_survive_deletion() -> None:
+    kg = igfkg.open()
+    files = sorted((DATA / "pubmed").glob("metapub__*.xml"))
+    ingest_pubmed(kg, files)
+    ingest_pubmed(kg, files)  # re-ingest: nothing new to define
+    used = """SELECT DISTINCT ?pair WHERE {
+      GRAPH ?g { ?a igfkg:hasMeshDescriptorQualifierPair ?pair }
+      FILTER(STRSTARTS(STR(?g), "https://w3id.org/igfkg/graph/source/")) }"""
+    defined = f"""SELECT ?pair ?d ?q WHERE {{ GRAPH <{PAIR_GRAPH}> {{
+      ?pair meshv:hasDescriptor ?d ; meshv:hasQualifier ?q }} }}"""
+    prefixes = (
+        "PREFIX igfkg: <https://w3id.org/igfkg/>\n"
+        "PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>\n"
+    )
+    pairs = {r["pair"] for r in kg.select(prefixes + used)}
+    rows = list(kg.select(prefixes + defined))
+    assert pairs
+    assert {r["pair"] for r in rows} == pairs
+    assert len(rows) == len(pairs)  # one descriptor and one qualifier each
+    for r in rows:
+        assert r["pair"].value == r["d"].value + r["q"].value.rsplit("/", 1)[1]
+    ingest_pubmed(kg, [DATA / "pubmed-delete-37903272.xml"])
+    assert len(list(kg.select(prefixes + defined))) == len(rows)
