@@ -37,6 +37,8 @@ PARAMS: dict[str, dict[str, str]] = {
     "claims": {"entity": "kb:igf-1"},
     "entity": {"name": "kb:igf-1"},
     "drugs-for-condition": {"condition": "kb:type-2-diabetes"},
+    "co-indexed-descriptors": {"descriptor": "kb:type-2-diabetes"},
+    "literature-for-entity": {"entity": "kb:igf-1"},
 }
 
 

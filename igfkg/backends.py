@@ -96,22 +96,20 @@ def with_values(query: str, bindings: Mapping[str, Term]) -> str:
     """
     if not bindings:
         return query
-    groups: list[tuple[int, str]] = []  # (end of "WHERE {", the SELECT clause before it)
+    cuts: list[tuple[int, int]] = []  # (start, end) of each "WHERE {" outside comments
     offset = 0
     for line in query.splitlines(keepends=True):
-        if not line.lstrip().startswith("#"):
-            for match in _WHERE.finditer(line):
-                cut = offset + match.end()
-                head = query[: offset + match.start()]
-                select = head.upper().rfind("SELECT")
-                groups.append((cut, head[select:] if select >= 0 else ""))
+        if "WHERE" in line.upper() and not line.lstrip().startswith("#"):
+            cuts.extend((offset + m.start(), offset + m.end()) for m in _WHERE.finditer(line))
         offset += len(line)
-    if not groups:
+    if not cuts:
         raise QueryError("a query with parameters needs an explicit 'WHERE {' clause")
-    cut = groups[0][0]
-    for inner, clause in reversed(groups[1:]):
+    cut = cuts[0][1]
+    for start, end in reversed(cuts[1:]):
+        select = query.upper().rfind("SELECT", 0, start)
+        clause = query[select:start] if select >= 0 else ""
         if all(re.search(rf"(?<!AS )\?{name}\b", clause) for name in bindings):
-            cut = inner
+            cut = end
             break
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(term) for term in bindings.values())
