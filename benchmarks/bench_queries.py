@@ -146,6 +146,8 @@ def main() -> None:
         print("|---|---|---|---|---|---|" + ("---|---|" if args.rdflib else ""))
         ratios = []
         for query in sorted(catalog(), key=lambda q: q.id):
+            if query.inference:
+                continue  # igfkg adds the OWL RL closure first: not the same query on pyoxigraph
             params = PARAMS.get(query.id, {})
             bindings = query.bindings(kg, params)
             text = with_values(query.sparql, bindings)  # the exact SPARQL igfkg runs
