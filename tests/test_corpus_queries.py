@@ -59,3 +59,12 @@ def test_neighbors_reach_from_igf1_to_the_literature(corpus: KnowledgeGraph) -> 
     path = corpus.paths("type 2 diabetes", "PMID:15832492", max_length=3)
     assert path
     assert path[0][-1].subject == "http://www.ncbi.nlm.nih.gov/pubmed/15832492"
+
+
+def test_names_resolve_in_the_kb_first_then_anywhere(corpus: KnowledgeGraph) -> None:
+    # KB names are found in the KB's graph without scanning every ingested title; other names
+    # (here a MeSH descriptor loaded by ingest mesh) still resolve through the full lookup.
+    assert corpus.resolve("igf-1").value == "https://w3id.org/igfkg/kb/igf-1"
+    assert corpus.resolve("HUMANS").value == "http://id.nlm.nih.gov/mesh/D006801"
+    title = "Optimizing antihypertensive therapy in patients with diabetes mellitus."
+    assert corpus.resolve(title).value == "http://www.ncbi.nlm.nih.gov/pubmed/36577847"
