@@ -36,23 +36,30 @@ BACKENDS = ("oxigraph", "rdflib")
 #: Every backend the front door knows; ``sparql:URL`` is a remote endpoint (not bundled-loaded).
 ALL_BACKENDS = (*BACKENDS, "sparql")
 
-_LOOKUP = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?rank ?needle WHERE {
+_LABELLED = """
   { ?entity rdfs:label ?label . BIND(0 AS ?rank) }
   UNION { ?entity skos:altLabel ?label . BIND(1 AS ?rank) }
-  UNION { ?entity skos:notation ?label . BIND(1 AS ?rank) }
+  UNION { ?entity skos:notation ?label . BIND(1 AS ?rank) }"""
+
+_LOOKUP = f"""
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity ?rank ?needle WHERE {{{_LABELLED}
   FILTER(LCASE(STR(?label)) = ?needle)
-}
+}}
 """
 
 # The same lookup over the curated KB's own graph: KB entities win any tie, so when one matches
 # there, the scan of every label in the store (millions of titles after an ingest) is skipped.
-_LOOKUP_KB = _LOOKUP.replace(
-    "SELECT DISTINCT ?entity ?rank ?needle WHERE {",
-    f"SELECT DISTINCT ?entity ?rank ?needle WHERE {{ GRAPH <{GRAPH_KB}> {{",
-).replace("  FILTER(LCASE(", "  }\n  FILTER(LCASE(")
+_LOOKUP_KB = f"""
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity ?rank ?needle WHERE {{
+  GRAPH <{GRAPH_KB}> {{{_LABELLED}
+  }}
+  FILTER(LCASE(STR(?label)) = ?needle)
+}}
+"""
 
 _BY_MAPPING = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

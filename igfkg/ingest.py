@@ -465,23 +465,18 @@ def ingest_pubmed_store(
     def graph() -> KnowledgeGraph:
         return open_graph(f"oxigraph:{path}")
 
-    lookup = None
-    if any(is_medline(p) for p in paths):
-        kg = graph()
-        lookup = _mesh_lookup(kg)
+    kg = graph()
+    try:
+        lookup = _mesh_lookup(kg) if any(is_medline(p) for p in paths) else None
+        pairs = known_pairs(kg.backend.store)  # type: ignore[attr-defined]
+    finally:
         kg.backend.close()  # type: ignore[attr-defined]
-        del kg
-
-    pairs: set[str] | None = None
+    del kg
 
     def write(stats: FileStats) -> None:
-        nonlocal pairs
         kg = graph()
         try:
-            store = kg.backend.store  # type: ignore[attr-defined]
-            if pairs is None:
-                pairs = known_pairs(store)
-            write_file(store, stats, bulk=True, pairs=pairs)
+            write_file(kg.backend.store, stats, bulk=True, pairs=pairs)  # type: ignore[attr-defined]
         finally:
             kg.backend.close()  # type: ignore[attr-defined]
 

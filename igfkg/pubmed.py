@@ -295,28 +295,26 @@ def _medline_article(
         if m is None:
             raise DataFileError(str(path), f"bad MH line {value!r}", number)
         name = m["name"].strip()
-        ui = lookup.get("D|" + name.casefold())
-        if ui is None:
-            raise DataFileError(
-                str(path),
-                f"MeSH descriptor {name!r} is not in the loaded "
-                "MeSH; ingest MeSH first (igfkg ingest mesh)",
-                number,
-            )
-        heading = Heading(ui, bool(m["star"]), label=name)
+        heading = Heading(_ui(path, lookup, "D", name, number), bool(m["star"]), label=name)
         for part in (m["quals"] or "").split("/")[1:]:
-            qname = part.lstrip("*").strip()
-            qui = lookup.get("Q|" + qname.casefold())
-            if qui is None:
-                raise DataFileError(
-                    str(path),
-                    f"MeSH qualifier {qname!r} is not in the loaded "
-                    "MeSH; ingest MeSH first (igfkg ingest mesh)",
-                    number,
-                )
+            qui = _ui(path, lookup, "Q", part.lstrip("*").strip(), number)
             heading.qualifiers.append((qui, part.startswith("*")))
         rec.headings.append(heading)
     return rec
+
+
+def _ui(path: Path, lookup: dict[str, str], kind: str, name: str, line: int) -> str:
+    """The UI of a MeSH descriptor (``kind`` D) or qualifier (Q) named in a MEDLINE MH line."""
+    ui = lookup.get(f"{kind}|{name.casefold()}")
+    if ui is None:
+        what = "descriptor" if kind == "D" else "qualifier"
+        raise DataFileError(
+            str(path),
+            f"MeSH {what} {name!r} is not in the loaded MeSH; ingest MeSH first "
+            "(igfkg ingest mesh)",
+            line,
+        )
+    return ui
 
 
 def is_medline(path: Path) -> bool:
