@@ -26,6 +26,7 @@ from synthetic import DEFAULT_TREE
 import igfkg
 from igfkg.graph import KnowledgeGraph
 from igfkg.ingest import export_nquads
+from igfkg.litindex import ensure_index
 from igfkg.meshingest import parse_mesh_file
 from igfkg.release import build
 from igfkg.server import oxigraph_binary
@@ -98,8 +99,13 @@ def main() -> None:
         triples = len(kg)
         print(
             f"oxigraph bulk load: {triples:,} quads in {load_s:.0f} s "
-            f"({triples / load_s:,.0f} quads/s)\n"
+            f"({triples / load_s:,.0f} quads/s)"
         )
+        # A bulk load bypasses ingest, which keeps the literature index current file by file:
+        # the first claim-literature-support query counts every graph. Timed apart here.
+        t0 = time.perf_counter()
+        graphs = ensure_index(kg)
+        print(f"literature index: {graphs} graphs counted in {time.perf_counter() - t0:.0f} s\n")
         report(kg, "on disk", args.repeat, args.cap)
         kg.backend.close()  # type: ignore[attr-defined]
         memory = igfkg.open("oxigraph:")
@@ -111,8 +117,11 @@ def main() -> None:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"\nin-memory store: {len(memory):,} quads loaded in "
-            f"{time.perf_counter() - t0:.0f} s, peak RSS {rss:,.0f} MB\n"
+            f"{time.perf_counter() - t0:.0f} s, peak RSS {rss:,.0f} MB"
         )
+        t0 = time.perf_counter()
+        graphs = ensure_index(memory)
+        print(f"literature index: {graphs} graphs counted in {time.perf_counter() - t0:.0f} s\n")
         report(memory, "in memory", args.repeat, args.cap)
 
 

@@ -66,6 +66,7 @@ class CannedQuery:
     sparql: str
     path: Path
     inference: bool = False
+    literature_index: bool = False
 
     def bindings(self, kg: KnowledgeGraph, values: Mapping[str, str | None]) -> dict[str, Term]:
         """Resolve parameter values (or defaults) to RDF terms keyed by query variable."""
@@ -98,9 +99,15 @@ class CannedQuery:
     def run(self, kg: KnowledgeGraph, values: Mapping[str, str | None]) -> Result:
         """Run on ``kg`` with parameter values given as IRI, CURIE or label strings. A query
         that declares ``#+ inference: owl-rl`` runs on asserted + inferred triples: the OWL 2 RL
-        closure is materialised into the inferred graph first if it is not there yet."""
+        closure is materialised into the inferred graph first if it is not there yet. One that
+        declares ``#+ index: literature`` reads the literature index, brought up to date first
+        on the embedded stores (a remote store is used as loaded)."""
         if self.inference and not kg.has_inferred():
             kg.materialize()
+        if self.literature_index and kg.backend.name != "sparql":
+            from igfkg.litindex import ensure_index
+
+            ensure_index(kg)  # a few ms when current; recounts only what changed
         return kg.select(self.sparql, self.bindings(kg, values))
 
 
@@ -139,11 +146,21 @@ def parse_query_file(path: Path) -> CannedQuery:
     inference = fields.get("inference", [""])[0]
     if inference not in ("", "owl-rl"):
         raise ValueError(f"{path}: inference must be 'owl-rl', got {inference!r}")
+    index = fields.get("index", [""])[0]
+    if index not in ("", "literature"):
+        raise ValueError(f"{path}: index must be 'literature', got {index!r}")
     keywords = tuple(
         k.strip() for k in ",".join(fields.get("keywords", [])).split(",") if k.strip()
     )
     return CannedQuery(
-        path.stem, fields["question"][0], keywords, tuple(params), text, path, bool(inference)
+        path.stem,
+        fields["question"][0],
+        keywords,
+        tuple(params),
+        text,
+        path,
+        bool(inference),
+        bool(index),
     )
 
 

@@ -149,6 +149,10 @@ class KnowledgeGraph:
         """Load an RDF file into the named graph ``graph``; a bad file changes nothing."""
         self.backend.load_file(Path(path), graph, fmt)
         self._resolved.clear()
+        if self._local():
+            from igfkg.litindex import drop_update
+
+            self.backend.update(drop_update(graph))  # recounted when next needed
 
     # -- queries -------------------------------------------------------------------------
 
@@ -327,6 +331,14 @@ class KnowledgeGraph:
         """Apply a SPARQL 1.1 Update (the only write path besides loading files)."""
         self.backend.update(text)
         self._resolved.clear()
+        if self._local():
+            from igfkg.litindex import invalidate_update
+
+            self.backend.update(invalidate_update())  # any graph may have changed
+
+    def _local(self) -> bool:
+        """True for the embedded backends (whose derived graphs igfkg maintains)."""
+        return self.backend.name in ("oxigraph", "rdflib")
 
     # -- interop -------------------------------------------------------------------------
 

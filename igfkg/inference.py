@@ -86,7 +86,7 @@ def materialize(kg: KnowledgeGraph) -> int:
         key=str,
     )
     triples = inferred_triples(asserted)
-    kg.update(f"DROP SILENT GRAPH <{GRAPH_INFERRED}>")
+    kg.backend.update(f"DROP SILENT GRAPH <{GRAPH_INFERRED}>")
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     kg.backend.load_data(data, "nt", GRAPH_INFERRED)
     return len(triples)

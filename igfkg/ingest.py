@@ -20,6 +20,14 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from igfkg.backends import CONTROL_GRAPH, IN_PROGRESS, OxigraphBackend
+from igfkg.litindex import (
+    EntityMap,
+    drop_update,
+    entity_map,
+    index_update,
+    pair_counts,
+    recount_store,
+)
 from igfkg.pubmed import Article, Deletion, read_records
 from igfkg.rdfwriter import XSD, iri, literal
 
@@ -179,6 +187,7 @@ class FileStats:
     kept: list[str] = field(default_factory=list)
     ntriples: bytes = b""
     pairs: set[str] = field(default_factory=set)
+    descriptors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -187,7 +196,7 @@ def parse_file(path: Path, lookup: dict[str, str] | None = None) -> FileStats:
     start = time.perf_counter()
     stats = FileStats(str(path), source_graph(path))
     # A file may hold several versions of one PMID (PMID Version="2"): the last one wins.
-    latest: dict[str, tuple[str, int, int, int]] = {}
+    latest: dict[str, tuple[str, int, int, int, tuple[str, ...]]] = {}
     journals: dict[str, str] = {}
     for rec in read_records(path, lookup):
         if isinstance(rec, Deletion):
@@ -203,9 +212,11 @@ def parse_file(path: Path, lookup: dict[str, str] | None = None) -> FileStats:
                 majors += major
         latest.pop(rec.pmid, None)
         lines = article_lines(rec, journals, stats.pairs)
-        latest[rec.pmid] = ("\n".join(lines), len(rec.headings), qualifiers, majors)
-    for pmid, (_, headings, qualifiers, majors) in latest.items():
+        descriptors = tuple(h.descriptor for h in rec.headings)
+        latest[rec.pmid] = ("\n".join(lines), len(rec.headings), qualifiers, majors, descriptors)
+    for pmid, (_, headings, qualifiers, majors, descriptors) in latest.items():
         stats.pmids.append(pmid)
+        stats.descriptors[pmid] = descriptors
         stats.articles += 1
         stats.headings += headings
         stats.qualifiers += qualifiers
@@ -252,7 +263,12 @@ def _ingested(quad: ox.Quad) -> bool:
 
 
 def write_file(
-    store: ox.Store, stats: FileStats, *, bulk: bool = False, pairs: set[str] | None = None
+    store: ox.Store,
+    stats: FileStats,
+    *,
+    bulk: bool = False,
+    pairs: set[str] | None = None,
+    mapping: EntityMap | None = None,
 ) -> None:
     """Apply one parsed file to the store: a single transaction, or with ``bulk`` (persistent
     stores, new articles only) Oxigraph's bulk loader, which is several times faster on disk
@@ -261,7 +277,11 @@ def write_file(
 
     The definitions of descriptor/qualifier pairs not yet in the store (``pairs``: those known
     to be there, updated here) go to the pair graph first; they are vocabulary, true whatever
-    happens to the file, and are never removed by ingest."""
+    happens to the file, and are never removed by ingest.
+
+    The literature index is kept current with ``mapping`` (:mod:`igfkg.litindex`): a new graph
+    is counted from the parsed records, graphs that lost or kept older articles are recounted
+    from the store. Without ``mapping`` their counts are only marked out of date."""
     known = known_pairs(store) if pairs is None else pairs
     new_pairs = stats.pairs - known
     if new_pairs:
@@ -279,36 +299,29 @@ def write_file(
         stats.ntriples = b"\n".join(
             line for line in stats.ntriples.split(b"\n") if not line.startswith(prefixes)
         )
+    graph = ox.NamedNode(stats.graph)
+    existed = next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
     if not replaced:
-        if stats.ntriples and bulk:
-            # The bulk loader is not transactional: mark the graph first, so that a killed
-            # ingest is rolled back (the graph dropped) when the store is next opened.
-            marker = f"GRAPH <{CONTROL_GRAPH}> {{ <{stats.graph}> <{IN_PROGRESS}> true }}"
-            store.update(f"INSERT DATA {{ {marker} }}")
-            store.bulk_load(
-                input=stats.ntriples,
-                format=ox.RdfFormat.N_TRIPLES,
-                to_graph=ox.NamedNode(stats.graph),
-                lenient=True,
+        _load_new(store, stats, bulk)
+        if not existed and not stats.ntriples:
+            return
+        if existed or mapping is None:
+            _recount(store, [stats.graph], mapping)
+        else:
+            kept = set(stats.kept)
+            counts = pair_counts(
+                (d for pmid, d in stats.descriptors.items() if pmid not in kept),
+                mapping.entities,
             )
-            store.flush()
-            store.update(f"DELETE DATA {{ {marker} }}")
-        elif stats.ntriples:
-            store.load(
-                input=stats.ntriples,
-                format=ox.RdfFormat.N_TRIPLES,
-                to_graph=ox.NamedNode(stats.graph),
-                lenient=True,
-            )
+            store.update(index_update(stats.graph, counts, mapping.digest))
         return
     removals = {q for node in replaced for q in _article_quads(store, node)}
-    parts = []
+    touched = sorted({stats.graph} | {q.graph_name.value for q in removals})  # type: ignore[union-attr]
+    # Their counts are marked out of date in the same transaction as the change.
+    parts = [drop_update(g) for g in touched]
     if removals:
         body = "\n".join(
-            f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
-            if not isinstance(q.graph_name, ox.DefaultGraph)
-            else f"{q.subject} {q.predicate} {q.object} ."
-            for q in removals
+            f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in removals
         )
         parts.append(f"DELETE DATA {{\n{body}\n}}")
     if stats.ntriples:
@@ -316,6 +329,40 @@ def write_file(
             f"INSERT DATA {{ GRAPH <{stats.graph}> {{\n{stats.ntriples.decode('utf-8')}\n}} }}"
         )
     store.update(" ;\n".join(parts))
+    _recount(store, touched, mapping)
+
+
+def _load_new(store: ox.Store, stats: FileStats, bulk: bool) -> None:
+    """Load a file's N-Triples when none of its articles is in the store yet."""
+    if stats.ntriples and bulk:
+        # The bulk loader is not transactional: mark the graph first, so that a killed
+        # ingest is rolled back (the graph dropped) when the store is next opened.
+        marker = f"GRAPH <{CONTROL_GRAPH}> {{ <{stats.graph}> <{IN_PROGRESS}> true }}"
+        store.update(f"INSERT DATA {{ {marker} }}")
+        store.bulk_load(
+            input=stats.ntriples,
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(stats.graph),
+            lenient=True,
+        )
+        store.flush()
+        store.update(f"DELETE DATA {{ {marker} }}")
+    elif stats.ntriples:
+        store.load(
+            input=stats.ntriples,
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(stats.graph),
+            lenient=True,
+        )
+
+
+def _recount(store: ox.Store, graphs: list[str], mapping: EntityMap | None) -> None:
+    """Recount ``graphs`` from the store, or (no mapping) mark their counts out of date."""
+    if mapping is not None:
+        recount_store(store, graphs, mapping)
+        return
+    for graph in graphs:
+        store.update(drop_update(graph))
 
 
 def _quads(ntriples: bytes, graph: str) -> Iterator[bytes]:
@@ -438,7 +485,7 @@ def _drive(
     try:
         for stats in _parsed(paths, lookup, workers):
             write(stats)
-            stats.ntriples, stats.pairs = b"", set()
+            stats.ntriples, stats.pairs, stats.descriptors = b"", set(), {}
             bar.update(stats)
             done.append(stats)
             if on_file is not None:
@@ -469,6 +516,7 @@ def ingest_pubmed_store(
     try:
         lookup = _mesh_lookup(kg) if any(is_medline(p) for p in paths) else None
         pairs = known_pairs(kg.backend.store)  # type: ignore[attr-defined]
+        mapping = entity_map(kg)
     finally:
         kg.backend.close()  # type: ignore[attr-defined]
     del kg
@@ -476,7 +524,8 @@ def ingest_pubmed_store(
     def write(stats: FileStats) -> None:
         kg = graph()
         try:
-            write_file(kg.backend.store, stats, bulk=True, pairs=pairs)  # type: ignore[attr-defined]
+            store = kg.backend.store  # type: ignore[attr-defined]
+            write_file(store, stats, bulk=True, pairs=pairs, mapping=mapping)
         finally:
             kg.backend.close()  # type: ignore[attr-defined]
 
@@ -500,9 +549,12 @@ def ingest_pubmed(
     lookup = _mesh_lookup(kg) if any(is_medline(p) for p in paths) else None
 
     pairs = known_pairs(backend.store)
+    mapping = entity_map(kg)
 
     def write(stats: FileStats) -> None:
-        write_file(backend.store, stats, bulk=backend.path is not None, pairs=pairs)
+        write_file(
+            backend.store, stats, bulk=backend.path is not None, pairs=pairs, mapping=mapping
+        )
 
     try:
         return _drive(paths, lookup, write, workers=workers, progress=progress, on_file=on_file)

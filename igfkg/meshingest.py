@@ -204,4 +204,7 @@ def ingest_mesh(kg: KnowledgeGraph, paths: list[Path]) -> list[MeshStats]:
             )
         stats.ntriples = b""
     kg._resolved.clear()
+    from igfkg.litindex import ensure_index
+
+    ensure_index(kg)  # the MeSH tree decides which descriptors count for which entity
     return parsed

@@ -3,8 +3,9 @@
 ``build(kg, outdir)`` writes, deterministically (blank nodes canonicalised with RDFC-1.0, lines
 and triples sorted, no timestamp but the ontology's version date):
 
-- ``igfkg-<part>.ttl`` per named graph (ontology, kb, mappings, queries, and inferred: the
-  OWL 2 RL closure of ontology + KB + mappings),
+- ``igfkg-<part>.ttl`` per named graph (ontology, kb, mappings, queries, inferred: the
+  OWL 2 RL closure of ontology + KB + mappings, and literature-index: the article counts of
+  claim-literature-support, counted over the release's KB graph),
 - ``igfkg.nq`` (everything, with graph names, for bulk loaders) and ``igfkg.nt`` (merged),
 - ``igfkg.jsonld`` and ``igfkg.owl`` (RDF/XML) of the ontology + KB + mappings,
 - ``igfkg-mappings.sssom.tsv`` (SSSOM TSV with its YAML header),
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from igfkg.inference import GRAPH_INFERRED, inferred_triples
+from igfkg.litindex import INDEX_GRAPH, index_triples
 from igfkg.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ _PARTS = {
     "mappings": GRAPH_MAPPINGS,
     "queries": GRAPH_QUERIES,
     "inferred": GRAPH_INFERRED,
+    "literature-index": INDEX_GRAPH,
 }
 
 
@@ -73,7 +76,7 @@ def partition(kg: KnowledgeGraph) -> dict[str, list[ox.Triple]]:
     by_graph = {GRAPH_ONTOLOGY: "ontology", GRAPH_KB: "kb"}
     for quad in kg.backend.quads():
         graph = getattr(quad.graph_name, "value", None)
-        if graph == GRAPH_INFERRED:
+        if graph in (GRAPH_INFERRED, INDEX_GRAPH):
             continue  # recomputed below from the release's own graphs
         part = by_graph.get(graph or "", "kb")
         triple = ox.Triple(quad.subject, quad.predicate, quad.object)
@@ -90,6 +93,7 @@ def partition(kg: KnowledgeGraph) -> dict[str, list[ox.Triple]]:
     )
     asserted = [t for name in ("ontology", "kb", "mappings") for t in parts[name]]
     parts["inferred"] = inferred_triples(asserted)
+    parts["literature-index"] = index_triples(asserted, GRAPH_KB)
     return parts
 
 

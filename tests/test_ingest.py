@@ -13,6 +13,7 @@ import igfkg
 from igfkg.errors import DataFileError
 from igfkg.graph import KnowledgeGraph
 from igfkg.ingest import PAIR_GRAPH, ingest_pubmed, source_graph
+from igfkg.litindex import INDEX_GRAPH
 from igfkg.meshingest import ingest_mesh
 
 from .conftest import DATA
@@ -228,12 +229,14 @@ def test_bad_files_give_clear_errors_and_change_nothing(tmp_path: Path, case: st
     assert sorted(map(str, kg.backend.quads())) == before  # a bad file changes nothing
     with pytest.raises(DataFileError, match=pattern):
         ingest_pubmed(kg, [good_first, path], workers=2)  # parsed in parallel
-    # Files before it in the same call have landed (their graph, and the MeSH pairs they use).
+    # Files before it in the same call have landed (their graph, the MeSH pairs they use and
+    # their literature index counts).
     after = set(map(str, kg.backend.quads()))
     added = after - set(before)
     assert set(before) <= after
     assert any("37903272" in q for q in added)
-    assert all("37903272" in q or q.endswith(f"<{PAIR_GRAPH}>") for q in added)
+    derived = (f"<{PAIR_GRAPH}>", f"<{INDEX_GRAPH}>")
+    assert all("37903272" in q or q.endswith(derived) for q in added)
 
 
 def test_parallel_and_serial_ingest_agree() -> None:

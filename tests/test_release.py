@@ -19,6 +19,7 @@ EXPECTED = {
     "igfkg-mappings.ttl",
     "igfkg-queries.ttl",
     "igfkg-inferred.ttl",
+    "igfkg-literature-index.ttl",
     "igfkg.nq",
     "igfkg.nt",
     "igfkg.owl",
@@ -26,7 +27,7 @@ EXPECTED = {
     "igfkg-mappings.sssom.tsv",
     "void.ttl",
 }
-PARTS = ("ontology", "kb", "mappings", "queries", "inferred")
+PARTS = ("ontology", "kb", "mappings", "queries", "inferred", "literature-index")
 GRAPHS = {f"https://w3id.org/igfkg/graph/{g}" for g in PARTS}
 
 
