@@ -45,6 +45,7 @@ __all__ = [
     "pair_counts",
     "recount_store",
     "reindex_graphs",
+    "total_lines",
 ]
 
 INDEX_GRAPH = BASE + "graph/literature-index"
@@ -52,6 +53,7 @@ MESH = "http://id.nlm.nih.gov/mesh/"
 MESHV = "http://id.nlm.nih.gov/mesh/vocab#"
 _HAS_DESCRIPTOR = BASE + "hasMeshDescriptor"
 _DIGEST = BASE + "literatureIndexDigest"
+_TOTALS = BASE + "literatureIndexTotalsCurrent"
 _PROV = "http://www.w3.org/ns/prov#wasDerivedFrom"
 _SKIPPED = (INDEX_GRAPH, BASE + "graph/control", BASE + "graph/inferred")
 
@@ -76,6 +78,7 @@ SELECT DISTINCT ?narrower ?broader WHERE {
 # have been cleared by an arbitrary update, the counts of a dropped graph must still go).
 _MARKERS = f"""SELECT DISTINCT ?graph ?digest WHERE {{ GRAPH <{INDEX_GRAPH}> {{
   {{ ?graph <{_DIGEST}> ?digest }} UNION {{ ?count <{_PROV}> ?graph }} }} }}"""
+_TOTALS_CURRENT = f"ASK {{ GRAPH <{INDEX_GRAPH}> {{ <{INDEX_GRAPH}> <{_TOTALS}> ?current }} }}"
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _LOCATE = f"""SELECT ?article ?graph ?descriptor WHERE {{
   GRAPH ?g {{ ?article <{_HAS_DESCRIPTOR}> ?any }}
@@ -192,31 +195,77 @@ def index_triples(triples: Iterable[ox.Triple], graph: str) -> list[ox.Triple]:
         _store_narrower(store),
     )
     counts = pair_counts(_store_articles(store, graph)[0], mapping.entities)
-    data = "\n".join(count_lines(graph, counts, mapping.digest)).encode()
+    data = "\n".join(count_lines(graph, counts, mapping.digest) + total_lines(counts)).encode()
     return [
         ox.Triple(q.subject, q.predicate, q.object)
         for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
     ]
 
 
-_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_INTEGER = _XSD + "integer"
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def drop_update(graph: str) -> str:
-    """A SPARQL update removing the counts of ``graph`` and its 'counted' mark."""
+    """A SPARQL update removing the counts of ``graph`` and its 'counted' mark (and so the
+    mark of the store-wide totals, which are summed again when next needed)."""
     g = ox.NamedNode(graph)
     idx = ox.NamedNode(INDEX_GRAPH)
     return (
         f"DELETE {{ GRAPH {idx} {{ ?count ?p ?o }} }} "
         f"WHERE {{ GRAPH {idx} {{ ?count <{_PROV}> {g} ; ?p ?o }} }} ;\n"
-        f"DELETE WHERE {{ GRAPH {idx} {{ {g} <{_DIGEST}> ?digest }} }}"
+        f"DELETE WHERE {{ GRAPH {idx} {{ {g} <{_DIGEST}> ?digest }} }} ;\n"
+        f"DELETE WHERE {{ GRAPH {idx} {{ {idx} <{_TOTALS}> ?current }} }}"
     )
 
 
 def invalidate_update() -> str:
     """A SPARQL update marking every graph as to be recounted (after arbitrary writes)."""
-    return f"DELETE WHERE {{ GRAPH <{INDEX_GRAPH}> {{ ?graph <{_DIGEST}> ?digest }} }}"
+    idx = ox.NamedNode(INDEX_GRAPH)
+    return (
+        f"DELETE WHERE {{ GRAPH {idx} {{ ?graph <{_DIGEST}> ?digest }} }} ;\n"
+        f"DELETE WHERE {{ GRAPH {idx} {{ {idx} <{_TOTALS}> ?current }} }}"
+    )
+
+
+def total_lines(counts: Mapping[tuple[str, str], int]) -> list[str]:
+    """Store-wide totals per entity pair as N-Triples, with the 'totals current' mark."""
+    idx = ox.NamedNode(INDEX_GRAPH)
+    true = ox.Literal("true", datatype=ox.NamedNode(_XSD + "boolean"))
+    lines = [f"{idx} <{_TOTALS}> {true} ."]
+    for (first, second), n in sorted(counts.items()):
+        key = hashlib.sha256(f"{first} {second}".encode()).hexdigest()[:32]
+        node = ox.NamedNode(f"{BASE}literature-index/total-{key}")
+        n_literal = ox.Literal(str(n), datatype=ox.NamedNode(_XSD + "integer"))
+        lines += [
+            f"{node} <{_TYPE}> <{BASE}EntityPairArticleTotal> .",
+            f"{node} <{BASE}firstEntity> {ox.NamedNode(first)} .",
+            f"{node} <{BASE}secondEntity> {ox.NamedNode(second)} .",
+            f"{node} <{BASE}articleCount> {n_literal} .",
+        ]
+    return lines
+
+
+_SUMS = f"""SELECT ?first ?second (SUM(?n) AS ?total) WHERE {{ GRAPH <{INDEX_GRAPH}> {{
+  ?count <{_PROV}> ?graph ; <{BASE}firstEntity> ?first ; <{BASE}secondEntity> ?second ;
+      <{BASE}articleCount> ?n }} }} GROUP BY ?first ?second"""
+
+
+def _sum_totals(backend: Backend) -> None:
+    """Replace the store-wide totals by the sums of every graph's counts (one transaction)."""
+    sums: dict[tuple[str, str], int] = {}
+    for row in backend.select(_SUMS):
+        first, second, total = row["first"], row["second"], row["total"]
+        if first is not None and second is not None and total is not None:
+            sums[(first.value, second.value)] = int(total.value)
+    idx = ox.NamedNode(INDEX_GRAPH)
+    body = "\n".join(total_lines(sums))
+    backend.update(
+        f"DELETE WHERE {{ GRAPH {idx} {{ ?total a <{BASE}EntityPairArticleTotal> ; ?p ?o }} }} ;\n"
+        f"DELETE WHERE {{ GRAPH {idx} {{ {idx} <{_TOTALS}> ?current }} }} ;\n"
+        f"INSERT DATA {{ GRAPH {idx} {{\n{body}\n}} }}"
+    )
 
 
 def _owned(
@@ -326,4 +375,6 @@ def ensure_index(kg: KnowledgeGraph, mapping: EntityMap | None = None) -> int:
         backend.update(drop_update(gone))
     stale = sorted(g for g in graphs if marks.get(g) != current.digest)
     reindex_graphs(backend, stale, current)
+    if not bool(backend.select(_TOTALS_CURRENT)):
+        _sum_totals(backend)
     return len(stale)
