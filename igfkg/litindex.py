@@ -194,7 +194,7 @@ def index_triples(triples: Iterable[ox.Triple], graph: str) -> list[ox.Triple]:
         ((r["entity"], r["root"]) for r in roots),  # type: ignore[union-attr]
         _store_narrower(store),
     )
-    counts = pair_counts(_store_articles(store, graph)[0], mapping.entities)
+    counts = pair_counts(_store_articles(store, graph, mapping)[0], mapping.entities)
     data = "\n".join(count_lines(graph, counts, mapping.digest) + total_lines(counts)).encode()
     return [
         ox.Triple(q.subject, q.predicate, q.object)
@@ -269,44 +269,65 @@ def _sum_totals(backend: Backend) -> None:
 
 
 def _owned(
-    graph: str, located: Mapping[str, tuple[set[str], set[str]]]
+    graph: str, located: Mapping[str, tuple[set[str], set[str]]], mapping: EntityMap
 ) -> tuple[list[set[str]], set[str]]:
-    """From each article of ``graph`` with (its graphs, its descriptors in any graph): the
-    descriptors of the articles ``graph`` counts, and the other graphs sharing its articles.
-    An article in several graphs is counted once, by the graph whose IRI sorts first."""
+    """From articles with (their (graph, descriptor) pairs): the descriptors of the articles
+    ``graph`` counts, and the other graphs sharing them. An article counts once, with its
+    descriptors from every graph, in the first (by IRI) of the graphs where it has a descriptor
+    that counts for some entity; articles with none count nowhere."""
     owned: list[set[str]] = []
     sharing: set[str] = set()
     for graphs, descriptors in located.values():
-        counted = sorted(graphs - set(_SKIPPED))
-        if counted and counted[0] == graph:
+        if not graphs:
+            continue
+        counted = sorted(graphs)
+        if counted[0] == graph:
             owned.append(descriptors)
         sharing.update(counted)
     sharing.discard(graph)
     return owned, sharing
 
 
-def _store_articles(store: ox.Store, graph: str) -> tuple[list[set[str]], set[str]]:
-    """:func:`_owned` for ``graph`` of an Oxigraph store: one lookup per article."""
+def _locate(
+    rows: Iterable[tuple[str, str, str]], mapping: EntityMap
+) -> dict[str, tuple[set[str], set[str]]]:
+    """(article, graph, descriptor) rows -> article: (graphs where it has a descriptor that
+    counts, all its descriptors)."""
+    located: dict[str, tuple[set[str], set[str]]] = {}
+    for article, graph, descriptor in rows:
+        graphs, descriptors = located.setdefault(article, (set(), set()))
+        descriptors.add(descriptor)
+        if descriptor in mapping.entities and graph not in _SKIPPED:
+            graphs.add(graph)
+    return located
+
+
+def _store_articles(
+    store: ox.Store, graph: str, mapping: EntityMap
+) -> tuple[list[set[str]], set[str]]:
+    """:func:`_owned` for ``graph`` of an Oxigraph store. Only articles with a descriptor that
+    counts are looked at: one index lookup per such descriptor, then one per such article."""
     has_descriptor = ox.NamedNode(_HAS_DESCRIPTOR)
+    g = ox.NamedNode(graph)
     articles = {
         q.subject
-        for q in store.quads_for_pattern(None, has_descriptor, None, ox.NamedNode(graph))
+        for d in mapping.entities
+        for q in store.quads_for_pattern(None, has_descriptor, ox.NamedNode(d), g)
         if isinstance(q.subject, ox.NamedNode)
     }
-    located: dict[str, tuple[set[str], set[str]]] = {}
-    for article in articles:
-        graphs, descriptors = located.setdefault(article.value, (set(), set()))
-        for q in store.quads_for_pattern(article, has_descriptor, None, None):
-            if isinstance(q.graph_name, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
-                graphs.add(q.graph_name.value)
-                descriptors.add(q.object.value)
-    return _owned(graph, located)
+    rows = (
+        (article.value, q.graph_name.value, q.object.value)
+        for article in articles
+        for q in store.quads_for_pattern(article, has_descriptor, None, None)
+        if isinstance(q.graph_name, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
+    )
+    return _owned(graph, _locate(rows, mapping), mapping)
 
 
 def recount_store(store: ox.Store, graphs: Iterable[str], mapping: EntityMap) -> None:
     """Recount ``graphs`` of an Oxigraph store, and the graphs sharing articles with them
     (which article each counts may have changed); one transaction per graph."""
-    _cascade(graphs, lambda g: _store_articles(store, g), store.update, mapping)
+    _cascade(graphs, lambda g: _store_articles(store, g, mapping), store.update, mapping)
 
 
 def reindex_graphs(backend: Backend, graphs: Iterable[str], mapping: EntityMap) -> None:
@@ -318,14 +339,14 @@ def reindex_graphs(backend: Backend, graphs: Iterable[str], mapping: EntityMap) 
         return
 
     def articles(graph: str) -> tuple[list[set[str]], set[str]]:
-        located: dict[str, tuple[set[str], set[str]]] = {}
-        for row in backend.select(_LOCATE, {"g": ox.NamedNode(graph)}):
-            a, g, d = row["article"], row["graph"], row["descriptor"]
-            if a is not None and g is not None and d is not None:
-                graphs, descriptors = located.setdefault(a.value, (set(), set()))
-                graphs.add(g.value)
-                descriptors.add(d.value)
-        return _owned(graph, located)
+        rows = [
+            (a.value, g.value, d.value)
+            for row in backend.select(_LOCATE, {"g": ox.NamedNode(graph)})
+            if (a := row["article"]) is not None
+            and (g := row["graph"]) is not None
+            and (d := row["descriptor"]) is not None
+        ]
+        return _owned(graph, _locate(rows, mapping), mapping)
 
     _cascade(graphs, articles, backend.update, mapping)
 

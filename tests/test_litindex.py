@@ -180,3 +180,19 @@ def test_index_conforms_to_the_shapes(kg: KnowledgeGraph) -> None:
     support(kg)
     report = kg.validate()
     assert report.conforms, report
+
+
+def test_an_article_in_two_graphs_counts_once_with_all_its_descriptors(
+    kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    before = support(kg)
+    extra = tmp_path / "extra.ttl"  # article 4 (type 2 diabetes) gets IGF-I in another graph
+    extra.write_text(
+        "<http://www.ncbi.nlm.nih.gov/pubmed/4> <https://w3id.org/igfkg/hasMeshDescriptor> "
+        f"<http://id.nlm.nih.gov/mesh/{IGF1}> .\n",
+        encoding="utf-8",
+    )
+    kg.load(extra, graph="https://w3id.org/igfkg/graph/aaa")  # sorts before the source graph
+    after = assert_matches_oracle(kg)
+    claim = "mecasermin-studied-in-type-2-diabetes"
+    assert count_for(after, claim) == count_for(before, claim) + 1
