@@ -196,3 +196,31 @@ def test_an_article_in_two_graphs_counts_once_with_all_its_descriptors(
     after = assert_matches_oracle(kg)
     claim = "mecasermin-studied-in-type-2-diabetes"
     assert count_for(after, claim) == count_for(before, claim) + 1
+
+
+def test_cli_index_counts_a_bulk_loaded_store_once(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+    from click.testing import CliRunner
+
+    from igfkg.cli import main
+    from igfkg.ingest import export_nquads
+
+    shards = tmp_path / "nq"
+    export_nquads([articles_xml(tmp_path / "first.xml", FIRST)], shards, workers=1)
+    store = tmp_path / "store"
+    igfkg.open(f"oxigraph:{store}").backend.close()  # type: ignore[attr-defined]
+    raw = ox.Store(str(store))  # a bulk load straight into the store, as a KG engineer would
+    raw.bulk_load(path=str(shards / "first.xml.nq"), format=ox.RdfFormat.N_QUADS)
+    del raw
+    runner = CliRunner()
+    first = runner.invoke(main, ["--store", str(store), "index"])
+    assert first.exit_code == 0, first.output
+    # ontology, KB and the bulk-loaded source graph: nothing had counted them yet
+    assert first.output.startswith("3 graphs counted")
+    again = runner.invoke(main, ["--store", str(store), "index"])
+    assert again.output.startswith("0 graphs counted")
+    kg = igfkg.open(f"oxigraph:{store}")
+    try:
+        assert count_for(assert_matches_oracle(kg), "diabetes-reduced-plasma-igf-1") == 4
+    finally:
+        kg.backend.close()  # type: ignore[attr-defined]
