@@ -224,3 +224,15 @@ def test_cli_index_counts_a_bulk_loaded_store_once(tmp_path: Path) -> None:
         assert count_for(assert_matches_oracle(kg), "diabetes-reduced-plasma-igf-1") == 4
     finally:
         kg.backend.close()  # type: ignore[attr-defined]
+
+
+def test_a_new_mapping_recounts_every_graph(kg: KnowledgeGraph) -> None:
+    support(kg)
+    # Map an unmapped entity to IGF-I's descriptor: the mapping digest changes.
+    kg.update(
+        "INSERT DATA { GRAPH <https://w3id.org/igfkg/graph/kb> { "
+        "<https://w3id.org/igfkg/kb/igf-2> <http://www.w3.org/2004/02/skos/core#closeMatch> "
+        f"<http://id.nlm.nih.gov/mesh/{IGF1}> }} }}"
+    )
+    assert ensure_index(kg) >= 2  # the KB graph and the ingested file at least
+    assert_matches_oracle(kg)
