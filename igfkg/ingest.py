@@ -24,8 +24,8 @@ from igfkg.litindex import (
     EntityMap,
     drop_update,
     entity_map,
+    entity_pair_counts,
     index_update,
-    pair_counts,
     recount_store,
 )
 from igfkg.pubmed import Article, Deletion, read_records
@@ -187,14 +187,22 @@ class FileStats:
     kept: list[str] = field(default_factory=list)
     ntriples: bytes = b""
     pairs: set[str] = field(default_factory=set)
-    descriptors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    entities: dict[str, frozenset[str]] = field(default_factory=dict)
+    entity_digest: str = ""
     seconds: float = 0.0
 
 
-def parse_file(path: Path, lookup: dict[str, str] | None = None) -> FileStats:
-    """Parse one file completely into N-Triples (raises DataFileError on bad input)."""
+def parse_file(
+    path: Path,
+    lookup: dict[str, str] | None = None,
+    mapping: EntityMap | None = None,
+) -> FileStats:
+    """Parse one file completely into N-Triples (raises DataFileError on bad input). With
+    ``mapping`` (descriptor -> KB entities, :mod:`igfkg.litindex`), the entities each article
+    is indexed for are collected for the literature index, on the worker."""
     start = time.perf_counter()
     stats = FileStats(str(path), source_graph(path))
+    stats.entity_digest = mapping.digest if mapping is not None else ""
     # A file may hold several versions of one PMID (PMID Version="2"): the last one wins.
     latest: dict[str, tuple[str, int, int, int, tuple[str, ...]]] = {}
     journals: dict[str, str] = {}
@@ -216,7 +224,10 @@ def parse_file(path: Path, lookup: dict[str, str] | None = None) -> FileStats:
         latest[rec.pmid] = ("\n".join(lines), len(rec.headings), qualifiers, majors, descriptors)
     for pmid, (_, headings, qualifiers, majors, descriptors) in latest.items():
         stats.pmids.append(pmid)
-        stats.descriptors[pmid] = descriptors
+        if mapping is not None:
+            found = frozenset().union(*(mapping.entities.get(MESH + d, ()) for d in descriptors))
+            if found:
+                stats.entities[pmid] = found
         stats.articles += 1
         stats.headings += headings
         stats.qualifiers += qualifiers
@@ -305,13 +316,12 @@ def write_file(
         _load_new(store, stats, bulk)
         if not existed and not stats.ntriples:
             return
-        if existed or mapping is None:
+        if existed or mapping is None or stats.entity_digest != mapping.digest:
             _recount(store, [stats.graph], mapping)
         else:
             kept = set(stats.kept)
-            counts = pair_counts(
-                (d for pmid, d in stats.descriptors.items() if pmid not in kept),
-                mapping.entities,
+            counts = entity_pair_counts(
+                found for pmid, found in stats.entities.items() if pmid not in kept
             )
             store.update(index_update(stats.graph, counts, mapping.digest))
         return
@@ -448,24 +458,29 @@ def _mesh_lookup(kg: KnowledgeGraph) -> dict[str, str]:
     return out
 
 
-def _parsed(paths: list[Path], lookup: dict[str, str] | None, workers: int) -> Iterator[FileStats]:
+def _parsed(
+    paths: list[Path],
+    lookup: dict[str, str] | None,
+    workers: int,
+    mapping: EntityMap | None = None,
+) -> Iterator[FileStats]:
     """Parsed files in order; with several workers, at most ``workers`` files in flight."""
     if workers <= 1 or len(paths) <= 1:
         for path in paths:
-            yield parse_file(path, lookup)
+            yield parse_file(path, lookup, mapping)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: list[Future[FileStats]] = []
         queue = iter(paths)
         for path in queue:
-            pending.append(pool.submit(parse_file, path, lookup))
+            pending.append(pool.submit(parse_file, path, lookup, mapping))
             if len(pending) >= workers:
                 break
         while pending:
             done = pending.pop(0).result()
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append(pool.submit(parse_file, nxt, lookup))
+                pending.append(pool.submit(parse_file, nxt, lookup, mapping))
             yield done
 
 
@@ -477,15 +492,16 @@ def _drive(
     workers: int,
     progress: bool | None,
     on_file: Callable[[FileStats], object] | None = None,
+    mapping: EntityMap | None = None,
 ) -> list[FileStats]:
     """Parse files (in order, on ``workers`` processes), hand each to ``write``, then drop its
     N-Triples so memory stays flat; report progress and each finished file."""
     bar = Progress(len(paths), progress)
     done: list[FileStats] = []
     try:
-        for stats in _parsed(paths, lookup, workers):
+        for stats in _parsed(paths, lookup, workers, mapping):
             write(stats)
-            stats.ntriples, stats.pairs, stats.descriptors = b"", set(), {}
+            stats.ntriples, stats.pairs, stats.entities = b"", set(), {}
             bar.update(stats)
             done.append(stats)
             if on_file is not None:
@@ -529,7 +545,9 @@ def ingest_pubmed_store(
         finally:
             kg.backend.close()  # type: ignore[attr-defined]
 
-    return _drive(paths, lookup, write, workers=workers, progress=progress, on_file=on_file)
+    return _drive(
+        paths, lookup, write, workers=workers, progress=progress, on_file=on_file, mapping=mapping
+    )
 
 
 def ingest_pubmed(
@@ -557,6 +575,14 @@ def ingest_pubmed(
         )
 
     try:
-        return _drive(paths, lookup, write, workers=workers, progress=progress, on_file=on_file)
+        return _drive(
+            paths,
+            lookup,
+            write,
+            workers=workers,
+            progress=progress,
+            on_file=on_file,
+            mapping=mapping,
+        )
     finally:
         kg._resolved.clear()

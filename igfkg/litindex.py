@@ -39,6 +39,7 @@ __all__ = [
     "count_lines",
     "ensure_index",
     "entity_map",
+    "entity_pair_counts",
     "index_triples",
     "index_update",
     "invalidate_update",
@@ -145,13 +146,17 @@ def pair_counts(
 ) -> Counter[tuple[str, str]]:
     """Articles per unordered entity pair (first <= second; (e, e) counts articles for e),
     given each article's descriptors as MeSH UIs or IRIs."""
+    sets = (
+        frozenset().union(*(mapping.get(d if d.startswith("http") else MESH + d, ()) for d in ds))
+        for ds in articles
+    )
+    return entity_pair_counts(sets)
+
+
+def entity_pair_counts(entity_sets: Iterable[frozenset[str]]) -> Counter[tuple[str, str]]:
+    """Articles per unordered entity pair, given the entities each article is indexed for."""
     counts: Counter[tuple[str, str]] = Counter()
-    for descriptors in articles:
-        found: set[str] = set()
-        for d in descriptors:
-            hit = mapping.get(d if d.startswith("http") else MESH + d)
-            if hit:
-                found |= hit
+    for found in entity_sets:
         if found:
             ordered = sorted(found)
             counts.update((a, b) for i, a in enumerate(ordered) for b in ordered[i:])
