@@ -75,10 +75,11 @@ _EDGES_QUERY = """
 SELECT DISTINCT ?narrower ?broader WHERE {
   ?narrower <http://id.nlm.nih.gov/mesh/vocab#broaderDescriptor> ?broader }
 """
-# Counted graphs with their marks, and graphs that counts say they come from (the marks may
-# have been cleared by an arbitrary update, the counts of a dropped graph must still go).
-_MARKERS = f"""SELECT DISTINCT ?graph ?digest WHERE {{ GRAPH <{INDEX_GRAPH}> {{
-  {{ ?graph <{_DIGEST}> ?digest }} UNION {{ ?count <{_PROV}> ?graph }} }} }}"""
+# Counted graphs with their marks (a graph's counts and its mark are written and removed
+# together; an arbitrary update blanks every mark, so the graph is recounted).
+_MARKERS = (
+    f"""SELECT ?graph ?digest WHERE {{ GRAPH <{INDEX_GRAPH}> {{ ?graph <{_DIGEST}> ?digest }} }}"""
+)
 _TOTALS_CURRENT = f"ASK {{ GRAPH <{INDEX_GRAPH}> {{ <{INDEX_GRAPH}> <{_TOTALS}> ?current }} }}"
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _LOCATE = f"""SELECT ?article ?graph ?descriptor WHERE {{
@@ -226,10 +227,13 @@ def drop_update(graph: str) -> str:
 
 
 def invalidate_update() -> str:
-    """A SPARQL update marking every graph as to be recounted (after arbitrary writes)."""
+    """A SPARQL update marking every graph as to be recounted (after arbitrary writes): the
+    marks stay (a graph dropped meanwhile must still lose its counts), their digests go."""
     idx = ox.NamedNode(INDEX_GRAPH)
     return (
-        f"DELETE WHERE {{ GRAPH {idx} {{ ?graph <{_DIGEST}> ?digest }} }} ;\n"
+        f"DELETE {{ GRAPH {idx} {{ ?graph <{_DIGEST}> ?digest }} }} "
+        f'INSERT {{ GRAPH {idx} {{ ?graph <{_DIGEST}> "" }} }} '
+        f"WHERE {{ GRAPH {idx} {{ ?graph <{_DIGEST}> ?digest }} }} ;\n"
         f"DELETE WHERE {{ GRAPH {idx} {{ {idx} <{_TOTALS}> ?current }} }}"
     )
 
@@ -391,11 +395,11 @@ def ensure_index(kg: KnowledgeGraph, mapping: EntityMap | None = None) -> int:
     of graphs recounted (0 when the index is current, which costs a few milliseconds)."""
     backend = kg.backend
     current = mapping or entity_map(kg)
-    marks: dict[str, str | None] = {}
-    for row in backend.select(_MARKERS):
-        name, digest = row["graph"], row["digest"]
-        if name is not None:
-            marks[name.value] = digest.value if digest is not None else marks.get(name.value)
+    marks = {
+        name.value: digest.value
+        for row in backend.select(_MARKERS)
+        if (name := row["graph"]) is not None and (digest := row["digest"]) is not None
+    }
     graphs = {g for g in _named_graphs(backend) if g not in _SKIPPED}
     for gone in sorted(set(marks) - graphs):
         backend.update(drop_update(gone))
