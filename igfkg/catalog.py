@@ -104,10 +104,13 @@ class CannedQuery:
         on the embedded stores (a remote store is used as loaded)."""
         if self.inference and not kg.has_inferred():
             kg.materialize()
-        if self.literature_index and kg.backend.name != "sparql":
+        if self.literature_index and kg.backend.name != "sparql" and not kg._index_current:
             from igfkg.litindex import ensure_index
 
-            ensure_index(kg)  # a few ms when current; recounts only what changed
+            ensure_index(kg)  # about a millisecond when current; recounts only what changed
+            # An in-memory store changes only through igfkg in this process, which resets this;
+            # a store on disk may be written by another process between two queries.
+            kg._index_current = getattr(kg.backend, "path", None) is None
         return kg.select(self.sparql, self.bindings(kg, values))
 
 

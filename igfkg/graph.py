@@ -130,6 +130,9 @@ class KnowledgeGraph:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self._resolved: dict[str, ox.NamedNode] = {}
+        # True once the literature index was checked current on a private (in-memory) store;
+        # every igfkg write path resets it (see _changed).
+        self._index_current = False
 
     def __repr__(self) -> str:
         return f"KnowledgeGraph(backend={self.backend.name!r}, quads={len(self.backend)})"
@@ -143,12 +146,12 @@ class KnowledgeGraph:
             self.backend.load_file(path, GRAPH_ONTOLOGY)
         for path in resources.kb_files():
             self.backend.load_file(path, GRAPH_KB)
-        self._resolved.clear()
+        self._changed()
 
     def load(self, path: str | Path, *, graph: str, fmt: str | None = None) -> None:
         """Load an RDF file into the named graph ``graph``; a bad file changes nothing."""
         self.backend.load_file(Path(path), graph, fmt)
-        self._resolved.clear()
+        self._changed()
         if self._local():
             from igfkg.litindex import drop_update
 
@@ -322,7 +325,7 @@ class KnowledgeGraph:
         from igfkg.inference import materialize
 
         count = materialize(self)
-        self._resolved.clear()
+        self._changed()
         return count
 
     # -- updates -------------------------------------------------------------------------
@@ -330,11 +333,16 @@ class KnowledgeGraph:
     def update(self, text: str) -> None:
         """Apply a SPARQL 1.1 Update (the only write path besides loading files)."""
         self.backend.update(text)
-        self._resolved.clear()
+        self._changed()
         if self._local():
             from igfkg.litindex import invalidate_update
 
             self.backend.update(invalidate_update())  # any graph may have changed
+
+    def _changed(self) -> None:
+        """Forget what was derived from the graph's content (name lookups, index checks)."""
+        self._resolved.clear()
+        self._index_current = False
 
     def _local(self) -> bool:
         """True for the embedded backends (whose derived graphs igfkg maintains)."""

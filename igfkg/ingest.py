@@ -585,4 +585,4 @@ def ingest_pubmed(
             mapping=mapping,
         )
     finally:
-        kg._resolved.clear()
+        kg._changed()

@@ -203,7 +203,7 @@ def ingest_mesh(kg: KnowledgeGraph, paths: list[Path]) -> list[MeshStats]:
                 f"{stats.ntriples.decode('utf-8')}\n}} }}"
             )
         stats.ntriples = b""
-    kg._resolved.clear()
+    kg._changed()
     from igfkg.litindex import ensure_index
 
     ensure_index(kg)  # the MeSH tree decides which descriptors count for which entity
