@@ -1,6 +1,6 @@
 """pySHACL vs igfkg's fast SHACL path, side by side: time, peak memory, violations.
 
-Run: ``python benchmarks/bench_shacl.py [--articles 1500 15000]`` (about 100k and 1M triples of
+Run: ``python benchmarks/bench_shacl.py [--articles 6000 60000]`` (about 100k and 1M triples of
 KB + synthetic MeSH-indexed articles, with a known number of injected violations).
 """
 
@@ -44,7 +44,7 @@ def main() -> None:
     from synthetic import article_triples
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, nargs="+", default=[1_500, 15_000])
+    parser.add_argument("--articles", type=int, nargs="+", default=[6_000, 60_000])
     parser.add_argument("--errors", type=int, default=100)
     args = parser.parse_args()
     print("| triples | engine | seconds | peak MB | violations | pySHACL / fast |")

@@ -7,9 +7,10 @@ counts are a derived graph, like the inferred one: ingest keeps them current fil
 :func:`ensure_index` recounts exactly the graphs that changed since they were counted (new,
 dropped, or counted with other entity-to-MeSH mappings, e.g. before the MeSH tree was loaded).
 
-Each count says which graph it was derived from (``prov:wasDerivedFrom``). An article is counted
-once, with its descriptors from every graph, by the first (by IRI) of the graphs that hold it, so
-the counts of a store add up over its graphs.
+Each count says which graph it was derived from (``prov:wasDerivedFrom``); the store-wide totals
+the query reads are their sums. An article is counted once, with its descriptors from every
+graph, by the first (by IRI) of the graphs where it has a descriptor that counts, so the counts
+of a store add up over its graphs.
 
 >>> mapping = {"http://id.nlm.nih.gov/mesh/D1": frozenset({"kb:a"}),
 ...            "http://id.nlm.nih.gov/mesh/D2": frozenset({"kb:b"})}
