@@ -173,6 +173,16 @@ class Backend(ABC):
     def quads(self) -> Iterable[ox.Quad]:
         """Every quad of the store."""
 
+    def match(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: ox.NamedNode | None,
+        graph: ox.NamedNode | None,
+    ) -> Iterable[ox.Quad]:
+        """The quads matching a pattern (None: any), on the embedded backends."""
+        raise NotImplementedError(f"the {self.name} backend has no quad-pattern lookup")
+
     @abstractmethod
     def __len__(self) -> int:
         """The number of quads."""
@@ -350,6 +360,16 @@ class OxigraphBackend(Backend):
     def quads(self) -> Iterable[ox.Quad]:
         return self.store.quads_for_pattern(None, None, None, None)
 
+    def match(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: ox.NamedNode | None,
+        graph: ox.NamedNode | None,
+    ) -> Iterable[ox.Quad]:
+        """The quads matching a pattern (None: any)."""
+        return self.store.quads_for_pattern(subject, predicate, obj, graph)
+
     def __len__(self) -> int:
         return len(self.store)
 
@@ -426,6 +446,32 @@ class RdflibBackend(Backend):
                 else from_rdflib_term(g.identifier if hasattr(g, "identifier") else g)
             )
             yield ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), graph)
+
+    def match(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: ox.NamedNode | None,
+        graph: ox.NamedNode | None,
+    ) -> Iterable[ox.Quad]:
+        """The quads matching a pattern (None: any), named graphs only."""
+        import rdflib
+
+        from igfkg.convert import from_rdflib_term
+
+        def term(node: ox.NamedNode | None) -> rdflib.URIRef | None:
+            return None if node is None else rdflib.URIRef(node.value)
+
+        pattern = (term(subject), term(predicate), term(obj), term(graph))
+        for s, p, o, g in self.dataset.quads(pattern):  # type: ignore[arg-type]
+            name = getattr(g, "identifier", g)
+            if isinstance(name, rdflib.URIRef):
+                yield ox.Quad(
+                    from_rdflib_term(s),
+                    from_rdflib_term(p),
+                    from_rdflib_term(o),
+                    ox.NamedNode(name),
+                )
 
     def __len__(self) -> int:
         return sum(1 for _ in self.dataset.quads((None, None, None, None)))

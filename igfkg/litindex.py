@@ -83,9 +83,6 @@ _MARKERS = (
 )
 _TOTALS_CURRENT = f"ASK {{ GRAPH <{INDEX_GRAPH}> {{ <{INDEX_GRAPH}> <{_TOTALS}> ?current }} }}"
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-_LOCATE = f"""SELECT ?article ?graph ?descriptor WHERE {{
-  GRAPH ?g {{ ?article <{_HAS_DESCRIPTOR}> ?any }}
-  GRAPH ?graph {{ ?article <{_HAS_DESCRIPTOR}> ?descriptor }} }}"""
 
 
 @dataclass(frozen=True)
@@ -201,7 +198,8 @@ def index_triples(triples: Iterable[ox.Triple], graph: str) -> list[ox.Triple]:
         ((r["entity"], r["root"]) for r in roots),  # type: ignore[union-attr]
         _store_narrower(store),
     )
-    counts = pair_counts(_store_articles(store, graph, mapping)[0], mapping.entities)
+    match: Match = store.quads_for_pattern
+    counts = pair_counts(_store_articles(match, graph, mapping)[0], mapping.entities)
     data = "\n".join(count_lines(graph, counts, mapping.digest) + total_lines(counts)).encode()
     return [
         ox.Triple(q.subject, q.predicate, q.object)
@@ -312,23 +310,30 @@ def _locate(
     return located
 
 
+Match = Callable[
+    [ox.NamedNode | None, ox.NamedNode | None, ox.NamedNode | None, ox.NamedNode | None],
+    Iterable[ox.Quad],
+]
+
+
 def _store_articles(
-    store: ox.Store, graph: str, mapping: EntityMap
+    match: Match, graph: str, mapping: EntityMap
 ) -> tuple[list[set[str]], set[str]]:
-    """:func:`_owned` for ``graph`` of an Oxigraph store. Only articles with a descriptor that
-    counts are looked at: one index lookup per such descriptor, then one per such article."""
+    """:func:`_owned` for ``graph``, read with a quad-pattern lookup. Only articles with a
+    descriptor that counts are looked at: one lookup per such descriptor, then one per such
+    article."""
     has_descriptor = ox.NamedNode(_HAS_DESCRIPTOR)
     g = ox.NamedNode(graph)
     articles = {
         q.subject
         for d in mapping.entities
-        for q in store.quads_for_pattern(None, has_descriptor, ox.NamedNode(d), g)
+        for q in match(None, has_descriptor, ox.NamedNode(d), g)
         if isinstance(q.subject, ox.NamedNode)
     }
     rows = (
         (article.value, q.graph_name.value, q.object.value)
         for article in articles
-        for q in store.quads_for_pattern(article, has_descriptor, None, None)
+        for q in match(article, has_descriptor, None, None)
         if isinstance(q.graph_name, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
     )
     return _owned(graph, _locate(rows, mapping), mapping)
@@ -337,28 +342,14 @@ def _store_articles(
 def recount_store(store: ox.Store, graphs: Iterable[str], mapping: EntityMap) -> None:
     """Recount ``graphs`` of an Oxigraph store, and the graphs sharing articles with them
     (which article each counts may have changed); one transaction per graph."""
-    _cascade(graphs, lambda g: _store_articles(store, g, mapping), store.update, mapping)
+    match: Match = store.quads_for_pattern
+    _cascade(graphs, lambda g: _store_articles(match, g, mapping), store.update, mapping)
 
 
 def reindex_graphs(backend: Backend, graphs: Iterable[str], mapping: EntityMap) -> None:
     """:func:`recount_store` on any embedded backend."""
-    from igfkg.backends import OxigraphBackend
-
-    if isinstance(backend, OxigraphBackend):
-        recount_store(backend.store, graphs, mapping)
-        return
-
-    def articles(graph: str) -> tuple[list[set[str]], set[str]]:
-        rows = [
-            (a.value, g.value, d.value)
-            for row in backend.select(_LOCATE, {"g": ox.NamedNode(graph)})
-            if (a := row["article"]) is not None
-            and (g := row["graph"]) is not None
-            and (d := row["descriptor"]) is not None
-        ]
-        return _owned(graph, _locate(rows, mapping), mapping)
-
-    _cascade(graphs, articles, backend.update, mapping)
+    match: Match = backend.match
+    _cascade(graphs, lambda g: _store_articles(match, g, mapping), backend.update, mapping)
 
 
 def _cascade(
