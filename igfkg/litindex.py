@@ -72,10 +72,6 @@ SELECT DISTINCT ?entity ?root WHERE {
   FILTER(STRSTARTS(STR(?root), "http://id.nlm.nih.gov/mesh/D"))
 }
 """
-_EDGES_QUERY = """
-SELECT DISTINCT ?narrower ?broader WHERE {
-  ?narrower <http://id.nlm.nih.gov/mesh/vocab#broaderDescriptor> ?broader }
-"""
 # Counted graphs with their marks (a graph's counts and its mark are written and removed
 # together; an arbitrary update blanks every mark, so the graph is recounted).
 _MARKERS = (
@@ -83,6 +79,12 @@ _MARKERS = (
 )
 _TOTALS_CURRENT = f"ASK {{ GRAPH <{INDEX_GRAPH}> {{ <{INDEX_GRAPH}> <{_TOTALS}> ?current }} }}"
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+Match = Callable[
+    [ox.NamedNode | None, ox.NamedNode | None, ox.NamedNode | None, ox.NamedNode | None],
+    Iterable[ox.Quad],
+]
 
 
 @dataclass(frozen=True)
@@ -95,25 +97,16 @@ class EntityMap:
 
 def entity_map(kg: KnowledgeGraph) -> EntityMap:
     """The current descriptor -> entities mapping of ``kg`` (KB mappings + MeSH tree)."""
-    from igfkg.backends import OxigraphBackend
-
     roots = ((r["entity"], r["root"]) for r in kg.select(_ROOTS_QUERY))
-    if isinstance(kg.backend, OxigraphBackend):
-        return _entity_map(roots, _store_narrower(kg.backend.store))
-    narrower: dict[str, list[str]] = {}
-    for row in kg.select(_EDGES_QUERY):
-        child, parent = row["narrower"], row["broader"]
-        if isinstance(child, ox.NamedNode) and isinstance(parent, ox.NamedNode):
-            narrower.setdefault(parent.value, []).append(child.value)
-    return _entity_map(roots, lambda d: narrower.get(d, ()))
+    return _entity_map(roots, _narrower(kg.backend.match))
 
 
-def _store_narrower(store: ox.Store) -> Callable[[str], Iterable[str]]:
-    """The descriptors directly narrower than a descriptor, looked up in an Oxigraph store."""
+def _narrower(match: Match) -> Callable[[str], Iterable[str]]:
+    """The descriptors directly narrower than a descriptor, by quad-pattern lookup."""
     broader = ox.NamedNode(MESHV + "broaderDescriptor")
 
     def narrower(descriptor: str) -> set[str]:
-        quads = store.quads_for_pattern(None, broader, ox.NamedNode(descriptor), None)
+        quads = match(None, broader, ox.NamedNode(descriptor), None)
         return {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
 
     return narrower
@@ -196,7 +189,7 @@ def index_triples(triples: Iterable[ox.Triple], graph: str) -> list[ox.Triple]:
     roots = store.query(_ROOTS_QUERY, use_default_graph_as_union=True)
     mapping = _entity_map(
         ((r["entity"], r["root"]) for r in roots),  # type: ignore[union-attr]
-        _store_narrower(store),
+        _narrower(store.quads_for_pattern),
     )
     match: Match = store.quads_for_pattern
     counts = pair_counts(_store_articles(match, graph, mapping)[0], mapping.entities)
@@ -308,12 +301,6 @@ def _locate(
         if descriptor in mapping.entities and graph not in _SKIPPED:
             graphs.add(graph)
     return located
-
-
-Match = Callable[
-    [ox.NamedNode | None, ox.NamedNode | None, ox.NamedNode | None, ox.NamedNode | None],
-    Iterable[ox.Quad],
-]
 
 
 def _store_articles(
