@@ -96,8 +96,42 @@ class CannedQuery:
                 out[p.variable] = ox.Literal(value)
         return out
 
-    def run(self, kg: KnowledgeGraph, values: Mapping[str, str | None]) -> Result:
-        """Run on ``kg`` with parameter values given as IRI, CURIE or label strings. A query
+    def paged(self, limit: int | None = None, offset: int = 0) -> str:
+        """The SPARQL text answering with at most ``limit`` rows after skipping ``offset``
+        rows of the full, ordered answer: cut where the query marks ``#+ page: here`` (before
+        lookups a page does not need) or else at its end, within any LIMIT it has.
+
+        >>> q = catalog().get("co-indexed-descriptors")
+        >>> q.paged(10, 45).rstrip().splitlines()[-1]
+        'LIMIT 5 OFFSET 45'
+        """
+        if (limit is not None and limit < 0) or offset < 0:
+            raise ParameterError(f"limit and offset must be 0 or more, got {limit} and {offset}")
+        if limit is None and offset == 0:
+            return self.sparql
+        mark = _PAGE_MARK.search(self.sparql)
+        if mark is not None:
+            return self.sparql[: mark.start()] + _slice(limit, offset) + self.sparql[mark.end() :]
+        text = self.sparql.rstrip()
+        own = _TRAILING_LIMIT.search(text)
+        if own is None:
+            return f"{text}\n{_slice(limit, offset)}\n"
+        # Rows [offset, offset + limit) of the query's own rows [own_offset, own_offset + cap).
+        cap, own_offset = int(own["limit"]), int(own["offset"] or 0)
+        left = max(cap - offset, 0)
+        window = left if limit is None else min(limit, left)
+        return f"{text[: own.start()]}{_slice(window, own_offset + offset)}\n"
+
+    def run(
+        self,
+        kg: KnowledgeGraph,
+        values: Mapping[str, str | None],
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Result:
+        """Run on ``kg`` with parameter values given as IRI, CURIE or label strings, the
+        answer paged with ``limit`` and ``offset`` (:meth:`paged`). A query
         that declares ``#+ inference: owl-rl`` runs on asserted + inferred triples: the OWL 2 RL
         closure is materialised into the inferred graph first if it is not there yet. One that
         declares ``#+ index: literature`` reads the literature index, brought up to date first
@@ -111,7 +145,19 @@ class CannedQuery:
             # An in-memory store changes only through igfkg in this process, which resets this;
             # a store on disk may be written by another process between two queries.
             kg._index_current = getattr(kg.backend, "path", None) is None
-        return kg.select(self.sparql, self.bindings(kg, values))
+        return kg.select(self.paged(limit, offset), self.bindings(kg, values))
+
+
+# Where a query's rows are paged (a whole line), and a LIMIT ending a query.
+_PAGE_MARK = re.compile(r"^#\+ page: here$", re.MULTILINE)
+_TRAILING_LIMIT = re.compile(r"\bLIMIT\s+(?P<limit>\d+)(?:\s+OFFSET\s+(?P<offset>\d+))?$", re.I)
+# Names taken by paging (``kg.query(id, limit=..., offset=...)``), so no parameter has them.
+_RESERVED = ("limit", "offset")
+
+
+def _slice(limit: int | None, offset: int) -> str:
+    parts = [] if limit is None else [f"LIMIT {int(limit)}"]
+    return " ".join(parts + ([f"OFFSET {int(offset)}"] if offset else []))
 
 
 def parse_query_file(path: Path) -> CannedQuery:
@@ -146,6 +192,10 @@ def parse_query_file(path: Path) -> CannedQuery:
                 variable=opts.get("var", m["name"]),
             )
         )
+    if any(p.name in _RESERVED for p in params):
+        raise ValueError(f"{path}: parameters cannot be named {' or '.join(_RESERVED)}")
+    if fields.get("page", ["here"]) != ["here"]:
+        raise ValueError(f"{path}: at most one '#+ page: here' line, got {fields['page']}")
     inference = fields.get("inference", [""])[0]
     if inference not in ("", "owl-rl"):
         raise ValueError(f"{path}: inference must be 'owl-rl', got {inference!r}")

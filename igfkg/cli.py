@@ -153,16 +153,29 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     metavar="NAME=VALUE",
     help="A parameter: IRI, CURIE (MESH:D007334) or label. Repeatable.",
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    help="At most this many rows of the ordered answer (a page of a long list).",
+)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first.")
 @_FORMAT
 @click.pass_context
 @_handled
-def query_cmd(ctx: click.Context, query_id: str, params: tuple[str, ...], fmt: str) -> None:
+def query_cmd(
+    ctx: click.Context,
+    query_id: str,
+    params: tuple[str, ...],
+    limit: int | None,
+    offset: int,
+    fmt: str,
+) -> None:
     """Run the canned query QUERY_ID."""
     from igfkg.catalog import catalog
 
     canned = catalog().get(query_id)
     values = _parse_params(params)
-    _emit(canned.run(_graph(ctx), values), fmt)
+    _emit(canned.run(_graph(ctx), values, limit=limit, offset=offset), fmt)
 
 
 @main.command("sparql")

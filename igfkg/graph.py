@@ -174,18 +174,23 @@ class KnowledgeGraph:
         """Run a SELECT (or ASK) query and return its Result."""
         return self.backend.select(text, bindings)
 
-    def query(self, query_id: str, **params: str | None) -> Result:
-        """Run a canned query by id, with parameters given as IRI, CURIE or label.
+    def query(
+        self, query_id: str, *, limit: int | None = None, offset: int = 0, **params: str | None
+    ) -> Result:
+        """Run a canned query by id, with parameters given as IRI, CURIE or label; ``limit``
+        and ``offset`` page the ordered answer (a long list of articles, for example).
 
         >>> kg = open()
         >>> rows = kg.query("adverse-effects", drug="rhIGF-1")
         >>> less = [r for r in rows if r["frequency"].value.endswith("LessCommon")]
         >>> sorted(r["effectLabel"].value for r in less)
         ["Bell's palsy", 'raised intracranial pressure']
+        >>> len(kg.query("adverse-effects", drug="rhIGF-1", limit=2, offset=1))
+        2
         """
         from igfkg.catalog import catalog
 
-        return catalog().get(query_id).run(self, params)
+        return catalog().get(query_id).run(self, params, limit=limit, offset=offset)
 
     # -- lookup --------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ A file's changes (deletions and insertions) are one transaction.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import urllib.parse
@@ -458,23 +459,30 @@ def _mesh_lookup(kg: KnowledgeGraph) -> dict[str, str]:
     return out
 
 
+def _lower_priority() -> None:
+    """Parsing workers yield the CPU to the process writing the store, the pipeline's
+    bottleneck (100k articles in memory: 13.7k records/s, 12.5k at equal priority)."""
+    os.nice(10)
+
+
 def _parsed(
     paths: list[Path],
     lookup: dict[str, str] | None,
     workers: int,
     mapping: EntityMap | None = None,
 ) -> Iterator[FileStats]:
-    """Parsed files in order; with several workers, at most ``workers`` files in flight."""
+    """Parsed files in order; with several workers, at most ``workers + 1`` files in flight, so
+    that the next file is ready when the writer is."""
     if workers <= 1 or len(paths) <= 1:
         for path in paths:
             yield parse_file(path, lookup, mapping)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_lower_priority) as pool:
         pending: list[Future[FileStats]] = []
         queue = iter(paths)
         for path in queue:
             pending.append(pool.submit(parse_file, path, lookup, mapping))
-            if len(pending) >= workers:
+            if len(pending) > workers:
                 break
         while pending:
             done = pending.pop(0).result()
