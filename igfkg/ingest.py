@@ -29,6 +29,7 @@ from igfkg.litindex import (
     index_update,
     recount_store,
 )
+from igfkg.namespaces import GRAPH_SOURCES
 from igfkg.pubmed import Article, Deletion, read_records
 from igfkg.rdfwriter import XSD, iri, literal
 
@@ -69,7 +70,7 @@ _HAS_DESC = iri(MESHV + "hasDescriptor")
 _HAS_QUAL = iri(MESHV + "hasQualifier")
 
 
-SOURCE_GRAPHS = IGFKG + "graph/source/"
+SOURCE_GRAPHS = GRAPH_SOURCES
 
 
 def source_graph(path: Path) -> str:

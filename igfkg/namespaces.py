@@ -14,6 +14,7 @@ __all__ = [
     "BASE",
     "GRAPH_KB",
     "GRAPH_ONTOLOGY",
+    "GRAPH_SOURCES",
     "IGFKG",
     "KB",
     "PREFIXES",
@@ -26,6 +27,8 @@ IGFKG = BASE
 KB = BASE + "kb/"
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_KB = BASE + "graph/kb"
+#: Ingested literature: one named graph per source file under this prefix.
+GRAPH_SOURCES = BASE + "graph/source/"
 
 #: CURIE prefix -> IRI prefix. External expansions follow the Biolink prefix map; ordered so
 #: that :func:`compact` picks the most specific prefix first.

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import igfkg
+from igfkg.errors import UnknownNameError
 from igfkg.graph import KnowledgeGraph
 from igfkg.ingest import ingest_pubmed
 from igfkg.meshingest import ingest_mesh
@@ -68,3 +69,24 @@ def test_names_resolve_in_the_kb_first_then_anywhere(corpus: KnowledgeGraph) -> 
     assert corpus.resolve("HUMANS").value == "http://id.nlm.nih.gov/mesh/D006801"
     title = "Optimizing antihypertensive therapy in patients with diabetes mellitus."
     assert corpus.resolve(title).value == "http://www.ncbi.nlm.nih.gov/pubmed/36577847"
+    assert corpus.resolve(title.upper()).value == "http://www.ncbi.nlm.nih.gov/pubmed/36577847"
+
+
+def test_names_in_any_casing_resolve_without_scanning_titles(corpus: KnowledgeGraph) -> None:
+    # MeSH labels are scanned case-insensitively; article titles only as spelled (or in a
+    # usual casing), and they are not offered as suggestions: no lookup reads every title.
+    assert corpus.resolve("hUMANS").value == "http://id.nlm.nih.gov/mesh/D006801"
+    title = "The Bio* toolkits--a brief overview."
+    assert corpus.resolve(title).value == "http://www.ncbi.nlm.nih.gov/pubmed/12230038"
+    with pytest.raises(UnknownNameError) as error:
+        corpus.resolve("the bio* Toolkits--a brief overview.")
+    assert "toolkits" not in str(error.value)
+    assert "Humans" in corpus.suggest("humanz")
+    store = igfkg.open()  # no literature ingested: every label is scanned, titles included
+    assert (
+        store.resolve(
+            "tHERAPEUTIC potential of insulin-like growth factor-1 in patients "
+            "with diabetes mellitus"
+        ).value
+        == "http://www.ncbi.nlm.nih.gov/pubmed/15832492"
+    )
