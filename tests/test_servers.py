@@ -138,3 +138,56 @@ def test_construct_over_http(server: Server) -> None:
     )
     assert isinstance(triples, list)
     assert len(triples) == 8
+
+
+# -- the literature: the fixed test corpus on the servers (last: it adds graphs) ---------------
+
+
+@pytest.fixture(scope="module")
+def corpus_on_server(server: Server) -> tuple[KnowledgeGraph, KnowledgeGraph]:
+    """The corpus built in an embedded store (KB, MeSH, PubMed/MEDLINE records and their
+    literature index), every named graph of it PUT on the server: (embedded, remote)."""
+    import pyoxigraph as ox
+
+    from igfkg.ingest import ingest_pubmed
+    from igfkg.meshingest import ingest_mesh
+
+    from .test_corpus_queries import corpus_files
+
+    local = igfkg.open()
+    mesh, records = corpus_files()
+    ingest_mesh(local, mesh)
+    ingest_pubmed(local, records, workers=1)
+    local.query("claim-literature-support")  # brings the literature index up to date
+    store = local.backend.store  # type: ignore[attr-defined]
+    target = GraphStore(server.store, server.auth)
+    for graph in store.named_graphs():
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        target.put(graph.value, data)
+    return local, igfkg.open(f"sparql:{server.query}")
+
+
+def _corpus_cases() -> list[tuple[str, str, dict[str, str]]]:
+    from .test_corpus_queries import _cases as corpus_cases
+
+    return corpus_cases()
+
+
+@pytest.mark.parametrize(
+    ("case", "query_id", "params"), _corpus_cases(), ids=[c[0] for c in _corpus_cases()]
+)
+def test_literature_query_over_http_equals_embedded(
+    corpus_on_server: tuple[KnowledgeGraph, KnowledgeGraph],
+    case: str,
+    query_id: str,
+    params: dict[str, str],
+) -> None:
+    local, remote = corpus_on_server
+    expected = local.query(query_id, **params)
+    answer = remote.query(query_id, **params)
+    assert answer.variables == expected.variables
+    assert len(expected.rows) > 0
+    assert sorted(answer.rows, key=str) == sorted(expected.rows, key=str)
+    # A page is the same slice of the same order on the server.
+    page = remote.query(query_id, limit=3, offset=2, **params)
+    assert page.rows == local.query(query_id, limit=3, offset=2, **params).rows
