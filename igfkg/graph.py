@@ -9,27 +9,22 @@
 
 from __future__ import annotations
 
-import difflib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from igfkg import resources
+from igfkg import names, resources
 from igfkg.backends import Backend, OxigraphBackend, RdflibBackend
-from igfkg.errors import ParameterError, UnknownNameError
+from igfkg.errors import UnknownNameError
 from igfkg.namespaces import (
     GRAPH_KB,
     GRAPH_ONTOLOGY,
-    GRAPH_SOURCES,
-    IGFKG,
-    KB,
-    PREFIXES,
     expand_curie,
 )
-from igfkg.results import Result, Row, Term
+from igfkg.results import Result, Term
 
 if TYPE_CHECKING:
     import rdflib
@@ -39,116 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["BACKENDS", "KnowledgeGraph", "open"]
 
-MESH = PREFIXES["MESH"]
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_ARTICLE = ox.NamedNode(IGFKG + "JournalArticle")
 BACKENDS = ("oxigraph", "rdflib")
 #: Every backend the front door knows; ``sparql:URL`` is a remote endpoint (not bundled-loaded).
 ALL_BACKENDS = (*BACKENDS, "sparql")
-
-_LABELLED = """
-  { ?entity rdfs:label ?label . BIND(0 AS ?rank) }
-  UNION { ?entity skos:altLabel ?label . BIND(1 AS ?rank) }
-  UNION { ?entity skos:notation ?label . BIND(1 AS ?rank) }"""
-
-_LOOKUP = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?rank ?needle WHERE {{{_LABELLED}
-  FILTER(LCASE(STR(?label)) = ?needle)
-}}
-"""
-
-# The same scan over one named graph ?g (each graph other than the ingested literature).
-_LOOKUP_IN_GRAPH = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?rank ?needle WHERE {{
-  GRAPH ?g {{{_LABELLED}
-  }}
-  FILTER(LCASE(STR(?label)) = ?needle)
-}}
-"""
-
-# A label spelled exactly, found through the store's index rather than by a scan.
-_LOOKUP_EXACT = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?rank ?label WHERE {{{_LABELLED}
-}}
-"""
-
-# The same lookup over the curated KB's own graph: KB entities win any tie, so when one matches
-# there, the scan of every label in the store (millions of titles after an ingest) is skipped.
-_LOOKUP_KB = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?rank ?needle WHERE {{
-  GRAPH <{GRAPH_KB}> {{{_LABELLED}
-  }}
-  FILTER(LCASE(STR(?label)) = ?needle)
-}}
-"""
-
-_BY_MAPPING = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?iri WHERE { ?entity skos:exactMatch ?iri }
-"""
-
-# pyoxigraph substitutes only variables of the projection, so bound variables are projected.
-_KNOWN = """
-SELECT ?p ?iri WHERE { { ?iri ?p ?o } UNION { ?s ?p ?iri } } LIMIT 1
-"""
-
-_MESH_MAPPING = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?mesh ?rank WHERE {
-  { ?entity skos:exactMatch ?mesh . BIND(0 AS ?rank) }
-  UNION { ?entity skos:closeMatch ?mesh . BIND(1 AS ?rank) }
-}
-"""
-
-_LABELS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?label WHERE { ?entity rdfs:label|skos:altLabel ?label }
-"""
-
-_LABELS_IN_GRAPH = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?label WHERE { GRAPH ?g { ?entity rdfs:label|skos:altLabel ?label } }
-"""
-
-
-def _spellings(text: str) -> list[dict[str, Term]]:
-    """Bindings of ``?label`` to ``text`` as given, lower-case, Sentence case, Title Case and
-    upper-case, each plain and in English (MeSH labels are ``@en``)."""
-    forms = dict.fromkeys((text, text.lower(), text.capitalize(), text.title(), text.upper()))
-    return [
-        {"label": ox.Literal(form, language=lang) if lang else ox.Literal(form)}
-        for form in forms
-        for lang in ("", "en")
-    ]
-
-
-def _literature(backend: OxigraphBackend, graph: ox.NamedNode) -> bool:
-    """True for a graph of ingested literature: a source file's graph holding articles (not a
-    MeSH file's)."""
-    if not graph.value.startswith(GRAPH_SOURCES):
-        return False
-    return next(iter(backend.match(None, _TYPE, _ARTICLE, graph)), None) is not None
-
-
-def _best(rows: Iterable[Row]) -> ox.NamedNode | None:
-    """The best-ranked entity of label lookup rows: KB entities first, then labels before
-    synonyms, then by IRI."""
-    ranked = sorted(
-        (0 if entity.value.startswith(KB) else 1, int(str(rank.value)), entity.value)
-        for entity, rank in ((r["entity"], r["rank"]) for r in rows)
-        if isinstance(entity, ox.NamedNode) and isinstance(rank, ox.Literal)
-    )
-    return ox.NamedNode(ranked[0][2]) if ranked else None
 
 
 def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
@@ -268,57 +156,8 @@ class KnowledgeGraph:
         """
         cached = self._resolved.get(name)
         if cached is None:
-            cached = self._resolved[name] = self._resolve(name)
+            cached = self._resolved[name] = names.resolve(self, name)
         return cached
-
-    def _resolve(self, name: str) -> ox.NamedNode:
-        text = name.strip()
-        if text.startswith("<") and text.endswith(">"):
-            text = text[1:-1]
-        iri: str | None = None
-        if text.startswith(("http://", "https://")):
-            iri = text
-        elif ":" in text:
-            iri = expand_curie(text)
-        if iri is not None and not any(c.isspace() for c in iri):
-            node = ox.NamedNode(iri)
-            if not iri.startswith(KB):
-                mapped = self.select(_BY_MAPPING, {"iri": node})
-                kb_hits = sorted(
-                    (r["entity"] for r in mapped if isinstance(r["entity"], ox.NamedNode)),
-                    key=lambda t: t.value,
-                )
-                if len(kb_hits) == 1:
-                    return kb_hits[0]
-            if self.select(_KNOWN, {"iri": node}):
-                return node
-        # The curated KB first (its own graph, small); then the label spelled as given or in
-        # a usual casing (index lookups); then a case-insensitive scan of the labels outside
-        # the ingested literature, whose article titles are matched exactly only.
-        needle = {"needle": ox.Literal(text.casefold())}
-        found = _best(self.select(_LOOKUP_KB, needle))
-        if found is not None and found.value.startswith(KB):
-            return found
-        rows = [row for label in _spellings(text) for row in self.select(_LOOKUP_EXACT, label)]
-        found = _best(rows) or _best(self._scan(_LOOKUP, _LOOKUP_IN_GRAPH, needle))
-        if found is not None:
-            return found
-        raise UnknownNameError(name, self.suggest(text))
-
-    def _scan(
-        self, everywhere: str, in_graph: str, bindings: Mapping[str, Term] | None = None
-    ) -> list[Row]:
-        """The rows of a label scan: over each named graph ``?g`` but the ingested literature
-        (millions of article titles) with ``in_graph``, when there is any literature, on the
-        embedded Oxigraph store; else ``everywhere``."""
-        backend = self.backend
-        if not isinstance(backend, OxigraphBackend):
-            return list(self.select(everywhere, bindings))
-        names = [g for g in backend.store.named_graphs() if isinstance(g, ox.NamedNode)]
-        kept = sorted((g for g in names if not _literature(backend, g)), key=str)
-        if len(kept) == len(names):
-            return list(self.select(everywhere, bindings))
-        return [row for g in kept for row in self.select(in_graph, {**(bindings or {}), "g": g})]
 
     def mesh_descriptor(self, name: str) -> ox.NamedNode:
         """The MeSH descriptor of an entity: itself if it is one, else its MeSH mapping
@@ -327,31 +166,11 @@ class KnowledgeGraph:
         >>> open().mesh_descriptor("T2DM").value
         'http://id.nlm.nih.gov/mesh/D003924'
         """
-        node = self.resolve(name)
-        if node.value.startswith(MESH):
-            return node
-        rows = self.select(_MESH_MAPPING, {"entity": node})
-        found = sorted(
-            (r["rank"].value, r["mesh"].value)  # type: ignore[union-attr]
-            for r in rows
-            if r["mesh"] is not None and r["mesh"].value.startswith(MESH + "D")
-        )
-        if not found:
-            raise ParameterError(f"{name!r} ({node.value}) has no MeSH descriptor mapping")
-        return ox.NamedNode(found[0][1])
+        return names.mesh_descriptor(self, name)
 
     def suggest(self, text: str, n: int = 5) -> list[str]:
         """The labels and synonyms closest to ``text``."""
-        labels = {
-            r["label"].value
-            for r in self._scan(_LABELS, _LABELS_IN_GRAPH)
-            if r["label"] is not None
-        }
-        by_fold: dict[str, str] = {}
-        for label in sorted(labels):
-            by_fold.setdefault(label.casefold(), label)
-        close = difflib.get_close_matches(text.casefold(), list(by_fold), n=n, cutoff=0.5)
-        return [by_fold[c] for c in close]
+        return names.suggest(self, text, n)
 
     # -- traversal -----------------------------------------------------------------------
 
