@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from igfkg import resources
-from igfkg.errors import ParameterError, UnknownQueryError
+from igfkg.errors import ParameterError, QueryError, UnknownQueryError
 from igfkg.results import Result, Term
 
 if TYPE_CHECKING:
@@ -133,10 +133,22 @@ class CannedQuery:
         """Run on ``kg`` with parameter values given as IRI, CURIE or label strings, the
         answer paged with ``limit`` and ``offset`` (:meth:`paged`). A query
         that declares ``#+ inference: owl-rl`` runs on asserted + inferred triples: the OWL 2 RL
-        closure is materialised into the inferred graph first if it is not there yet. One that
-        declares ``#+ index: literature`` reads the literature index, brought up to date first
-        on the embedded stores (a remote store is used as loaded)."""
+        closure is materialised into the inferred graph first if it is not there yet (on the
+        embedded stores; a remote store must hold it, as loaded from the release's
+        ``igfkg-inferred.ttl``). One that declares ``#+ index: literature`` reads the literature
+        index, brought up to date first on the embedded stores (a remote store is used as
+        loaded)."""
         if self.inference and not kg.has_inferred():
+            if kg.backend.name == "sparql":
+                from igfkg.inference import GRAPH_INFERRED
+
+                # Materialising would download the whole remote store: say what to load.
+                raise QueryError(
+                    f"query {self.id!r} needs the OWL 2 RL closure, which the endpoint does not "
+                    f"hold: load it into the graph <{GRAPH_INFERRED}>, e.g. igfkg load "
+                    f"--endpoint GSP_URL --graph {GRAPH_INFERRED} igfkg-inferred.ttl (from "
+                    "igfkg build)"
+                )
             kg.materialize()
         if self.literature_index and kg.backend.name != "sparql" and not kg._index_current:
             from igfkg.litindex import ensure_index

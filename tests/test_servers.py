@@ -191,3 +191,51 @@ def test_literature_query_over_http_equals_embedded(
     # A page is the same slice of the same order on the server.
     page = remote.query(query_id, limit=3, offset=2, **params)
     assert page.rows == local.query(query_id, limit=3, offset=2, **params).rows
+
+
+def _inference_cases() -> list[tuple[str, str, dict[str, str]]]:
+    from igfkg.catalog import catalog
+
+    with (GOLDEN / "manifest.tsv").open(encoding="utf-8") as handle:
+        return [
+            (r["case"], r["query"], dict(p.split("=", 1) for p in r["params"].split(";") if p))
+            for r in csv.DictReader(handle, delimiter="\t")
+            if catalog().get(r["query"]).inference
+        ]
+
+
+def test_inference_query_without_the_closure_says_what_to_load(server: Server) -> None:
+    from igfkg.errors import QueryError
+    from igfkg.inference import GRAPH_INFERRED
+
+    remote = igfkg.open(f"sparql:{server.query}")
+    assert not remote.has_inferred()
+    _, query_id, params = _inference_cases()[0]
+    with pytest.raises(QueryError, match=r"igfkg-inferred\.ttl") as error:
+        remote.query(query_id, **params)
+    assert GRAPH_INFERRED in str(error.value)
+    assert not remote.has_inferred()  # nothing was written to the endpoint
+
+
+@pytest.mark.parametrize(
+    ("case", "query_id", "params"), _inference_cases(), ids=[c[0] for c in _inference_cases()]
+)
+def test_inference_query_over_http_equals_its_golden_answer(
+    server: Server, tmp_path: Path, case: str, query_id: str, params: dict[str, str]
+) -> None:
+    from igfkg.inference import GRAPH_INFERRED
+    from igfkg.release import build
+
+    remote = igfkg.open(f"sparql:{server.query}")
+    if not remote.has_inferred():  # the release's closure, loaded as the error message says
+        build(igfkg.open(), tmp_path)
+        args = ["load", "--endpoint", server.store, "--graph", GRAPH_INFERRED]
+        args.append(str(tmp_path / "igfkg-inferred.ttl"))
+        if server.auth:
+            args += ["--user", server.auth[0], "--password", server.auth[1]]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+    expected = (GOLDEN / f"{case}.tsv").read_text(encoding="utf-8").splitlines()
+    answer = remote.query(query_id, **params).serialize("tsv").splitlines()
+    assert answer[0] == expected[0]
+    assert sorted(answer[1:]) == sorted(expected[1:])
