@@ -105,10 +105,14 @@ class CannedQuery:
         >>> q.paged(10, 45).rstrip().splitlines()[-1]
         'LIMIT 5 OFFSET 45'
         """
-        if (limit is not None and limit < 0) or offset < 0:
-            raise ParameterError(f"limit and offset must be 0 or more, got {limit} and {offset}")
+        if (limit is not None and not 0 <= limit <= _MAX_ROWS) or not 0 <= offset <= _MAX_ROWS:
+            raise ParameterError(
+                f"limit and offset must be 0 or more, at most {_MAX_ROWS}, got {limit} and {offset}"
+            )
         if limit is None and offset == 0:
             return self.sparql
+        if limit is not None:
+            limit = min(limit, _MAX_ROWS - offset)  # no store has more rows; rdflib needs it
         mark = _PAGE_MARK.search(self.sparql)
         if mark is not None:
             return self.sparql[: mark.start()] + _slice(limit, offset) + self.sparql[mark.end() :]
@@ -163,6 +167,8 @@ class CannedQuery:
 # Where a query's rows are paged (a whole line), and a LIMIT ending a query.
 _PAGE_MARK = re.compile(r"^#\+ page: here$", re.MULTILINE)
 _TRAILING_LIMIT = re.compile(r"\bLIMIT\s+(?P<limit>\d+)(?:\s+OFFSET\s+(?P<offset>\d+))?$", re.I)
+# The most rows a page can start at or hold (a signed 64-bit count, as stores keep them).
+_MAX_ROWS = 2**63 - 1
 # Names taken by paging (``kg.query(id, limit=..., offset=...)``), so no parameter has them.
 _RESERVED = ("limit", "offset")
 

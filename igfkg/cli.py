@@ -155,7 +155,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option(
     "--limit",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=2**63 - 1),
     help="At most this many rows of the ordered answer (a page of a long list).",
 )
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first.")

@@ -80,11 +80,19 @@ def test_co_indexing_pages_stop_at_its_top_50(corpus: KnowledgeGraph) -> None:  
     assert pages == full.serialize("tsv").splitlines()[1:]
 
 
-def test_negative_limits_are_refused(oxkg: KnowledgeGraph) -> None:
+def test_negative_or_huge_limits_are_refused(oxkg: KnowledgeGraph) -> None:
     with pytest.raises(ParameterError, match="0 or more"):
         oxkg.query("mesh-headings", limit=-1)
     with pytest.raises(ParameterError, match="0 or more"):
         oxkg.query("mesh-headings", offset=-5)
+    with pytest.raises(ParameterError, match="at most"):
+        oxkg.query("mesh-headings", offset=2**64)
+
+
+def test_huge_pages_are_empty_or_whole(kg: KnowledgeGraph) -> None:
+    full = kg.query("mesh-headings")
+    assert len(kg.query("mesh-headings", offset=2**63 - 1)) == 0
+    assert kg.query("mesh-headings", limit=2**63 - 1, offset=1).rows == full.rows[1:]
 
 
 @pytest.mark.parametrize(
