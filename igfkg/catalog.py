@@ -103,7 +103,7 @@ class CannedQuery:
 
         >>> q = catalog().get("co-indexed-descriptors")
         >>> q.paged(10, 45).rstrip().splitlines()[-1]
-        'LIMIT 5 OFFSET 45'
+        'LIMIT 10 OFFSET 45'
         """
         if (limit is not None and not 0 <= limit <= _MAX_ROWS) or not 0 <= offset <= _MAX_ROWS:
             raise ParameterError(

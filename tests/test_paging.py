@@ -64,10 +64,11 @@ def test_articles_are_paged_before_titles_are_looked_up() -> None:
     assert "#+ page" not in text
 
 
-def test_a_query_with_its_own_limit_is_paged_within_it() -> None:
-    q = catalog().get("co-indexed-descriptors")
-    assert q.sparql.rstrip().endswith("LIMIT 50")
-    assert q.paged(10, 0).rstrip().endswith("LIMIT 10")
+def test_a_query_with_its_own_limit_is_paged_within_it(tmp_path: Path) -> None:
+    path = tmp_path / "top.rq"
+    path.write_text("#+ question: Top?\nSELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\nLIMIT 50\n")
+    q = parse_query_file(path)
+    assert q.paged(10, 0).rstrip().endswith("ORDER BY ?s\nLIMIT 10")
     assert q.paged(None, 30).rstrip().endswith("LIMIT 20 OFFSET 30")
     assert q.paged(100, 60).rstrip().endswith("LIMIT 0 OFFSET 60")
     assert q.paged() == q.sparql
