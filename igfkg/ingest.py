@@ -70,12 +70,9 @@ _HAS_DESC = iri(MESHV + "hasDescriptor")
 _HAS_QUAL = iri(MESHV + "hasQualifier")
 
 
-SOURCE_GRAPHS = GRAPH_SOURCES
-
-
 def source_graph(path: Path) -> str:
     """The named graph of a source file: ``https://w3id.org/igfkg/graph/source/<file name>``."""
-    return SOURCE_GRAPHS + urllib.parse.quote(path.name, safe="")
+    return GRAPH_SOURCES + urllib.parse.quote(path.name, safe="")
 
 
 PAIR_GRAPH = IGFKG + "graph/mesh-pairs"
@@ -272,7 +269,7 @@ def _article_quads(store: ox.Store, article: ox.NamedNode) -> list[ox.Quad]:
 
 def _ingested(quad: ox.Quad) -> bool:
     graph = quad.graph_name
-    return isinstance(graph, ox.NamedNode) and graph.value.startswith(SOURCE_GRAPHS)
+    return isinstance(graph, ox.NamedNode) and graph.value.startswith(GRAPH_SOURCES)
 
 
 def write_file(

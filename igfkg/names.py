@@ -35,7 +35,8 @@ SELECT DISTINCT ?entity ?rank ?needle WHERE {{{_LABELLED}
 }}
 """
 
-# The same scan over one named graph ?g (each graph other than the ingested literature).
+# The same scan over one named graph ?g: the curated KB's first (KB entities win any tie, so
+# a match there skips every other lookup), then each graph other than the ingested literature.
 _LOOKUP_IN_GRAPH = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -51,18 +52,6 @@ _LOOKUP_EXACT = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?entity ?rank ?label WHERE {{{_LABELLED}
-}}
-"""
-
-# The same lookup over the curated KB's own graph: KB entities win any tie, so when one matches
-# there, the scan of every label in the store (millions of titles after an ingest) is skipped.
-_LOOKUP_KB = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?rank ?needle WHERE {{
-  GRAPH <{GRAPH_KB}> {{{_LABELLED}
-  }}
-  FILTER(LCASE(STR(?label)) = ?needle)
 }}
 """
 
@@ -154,7 +143,7 @@ def resolve(kg: KnowledgeGraph, name: str) -> ox.NamedNode:
     # a usual casing (index lookups); then a case-insensitive scan of the labels outside
     # the ingested literature, whose article titles are matched exactly only.
     needle = {"needle": ox.Literal(text.casefold())}
-    found = _best(kg.select(_LOOKUP_KB, needle))
+    found = _best(kg.select(_LOOKUP_IN_GRAPH, {**needle, "g": ox.NamedNode(GRAPH_KB)}))
     if found is not None and found.value.startswith(KB):
         return found
     rows = [row for label in _spellings(text) for row in kg.select(_LOOKUP_EXACT, label)]
