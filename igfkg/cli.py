@@ -228,11 +228,21 @@ def describe_cmd(ctx: click.Context, entity: str) -> None:
 @click.argument("entity")
 @click.option("--predicate", "-p", help="Only edges of this predicate (CURIE or IRI).")
 @click.option("--depth", "-d", type=click.IntRange(1, 5), default=1, show_default=True)
+@click.option(
+    "--include-hedged",
+    is_flag=True,
+    help="Also follow claims the source hedges (not plain edges), showing their certainty.",
+)
 @click.pass_context
 @_handled
-def neighbors_cmd(ctx: click.Context, entity: str, predicate: str | None, depth: int) -> None:
+def neighbors_cmd(
+    ctx: click.Context, entity: str, predicate: str | None, depth: int, include_hedged: bool
+) -> None:
     """The edges around ENTITY, with the evidence on each."""
-    for edge in _graph(ctx).neighbors(entity, predicate=predicate, depth=depth):
+    kg = _graph(ctx)
+    for edge in kg.neighbors(
+        entity, predicate=predicate, depth=depth, include_hedged=include_hedged
+    ):
         click.echo(str(edge))
 
 
@@ -240,11 +250,18 @@ def neighbors_cmd(ctx: click.Context, entity: str, predicate: str | None, depth:
 @click.argument("start")
 @click.argument("end")
 @click.option("--max-length", "-n", type=click.IntRange(1, 6), default=3, show_default=True)
+@click.option(
+    "--include-hedged",
+    is_flag=True,
+    help="Also follow claims the source hedges (not plain edges), showing their certainty.",
+)
 @click.pass_context
 @_handled
-def path_cmd(ctx: click.Context, start: str, end: str, max_length: int) -> None:
+def path_cmd(
+    ctx: click.Context, start: str, end: str, max_length: int, include_hedged: bool
+) -> None:
     """The shortest paths between START and END, with the evidence on each edge."""
-    found = _graph(ctx).paths(start, end, max_length)
+    found = _graph(ctx).paths(start, end, max_length, include_hedged=include_hedged)
     if not found:
         click.echo(f"no path of at most {max_length} edges", err=True)
         ctx.exit(EXIT_FAILS)

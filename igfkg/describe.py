@@ -6,6 +6,8 @@
 ('jaw pain', ['igfkg:Phenotype'])
 >>> [e.subject_label for e in d.incoming]
 ['mecasermin']
+>>> [str(e).splitlines()[0] for e in igfkg.open().describe("neuropathic ulcer").hedged]
+['insulin-like growth factor 1 —candidate therapy for (possible)→ neuropathic ulcer']
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ SELECT ?entity ?type WHERE { ?entity a ?type } ORDER BY ?type
 
 @dataclass
 class Description:
-    """An entity's label, synonyms, definition, types, mappings and relations (with evidence)."""
+    """An entity's label, synonyms, definition, types, mappings, relations (with evidence) and
+    the hedged claims about it, which are no relations of the graph."""
 
     iri: str
     label: str
@@ -53,6 +56,7 @@ class Description:
     mappings: list[tuple[str, str]] = field(default_factory=list)
     outgoing: list[Edge] = field(default_factory=list)
     incoming: list[Edge] = field(default_factory=list)
+    hedged: list[Edge] = field(default_factory=list)
 
     def text(self) -> str:
         """A readable, grouped description."""
@@ -66,7 +70,12 @@ class Description:
         if self.mappings:
             lines.append("  mappings:")
             lines += [f"    {rel} {target}" for rel, target in self.mappings]
-        for title, edges in (("relations", self.outgoing), ("referenced by", self.incoming)):
+        sections = (
+            ("relations", self.outgoing),
+            ("referenced by", self.incoming),
+            ("hedged claims (the source does not assert these; no plain edge)", self.hedged),
+        )
+        for title, edges in sections:
             if edges:
                 lines.append(f"  {title}:")
                 lines += ["    " + str(e).replace("\n", "\n    ") for e in edges]
@@ -84,7 +93,8 @@ def describe(kg: KnowledgeGraph, entity: ox.NamedNode) -> Description:
         for t in kg.select(_TYPES, bound).column("type")
         if t is not None and t.value != "http://www.w3.org/2002/07/owl#NamedIndividual"
     ]
-    edges = neighbors(kg, entity)
+    every = neighbors(kg, entity, include_hedged=True)
+    edges = [e for e in every if not e.hedged]
     mappings = sorted(
         (compact(e.predicate), compact(e.object))
         for e in edges
@@ -101,4 +111,5 @@ def describe(kg: KnowledgeGraph, entity: ox.NamedNode) -> Description:
         mappings=mappings,
         outgoing=[e for e in rest if e.subject == entity.value],
         incoming=[e for e in rest if e.subject != entity.value],
+        hedged=[e for e in every if e.hedged],
     )

@@ -180,8 +180,16 @@ class KnowledgeGraph:
 
         return describe(self, self.resolve(entity))
 
-    def neighbors(self, entity: str, *, predicate: str | None = None, depth: int = 1) -> list[Edge]:
-        """Edges within ``depth`` steps of ``entity``, optionally of one predicate.
+    def neighbors(
+        self,
+        entity: str,
+        *,
+        predicate: str | None = None,
+        depth: int = 1,
+        include_hedged: bool = False,
+    ) -> list[Edge]:
+        """Edges within ``depth`` steps of ``entity``, optionally of one predicate; hedged
+        claims are no edges unless ``include_hedged`` (then marked, with their certainty).
 
         >>> kg = open()
         >>> sorted(e.object_label for e in kg.neighbors("mecasermin", predicate="igfkg:testedIn"))
@@ -190,10 +198,15 @@ class KnowledgeGraph:
         from igfkg.traversal import neighbors
 
         pred = self._predicate(predicate) if predicate else None
-        return neighbors(self, self.resolve(entity), predicate=pred, depth=depth)
+        return neighbors(
+            self, self.resolve(entity), predicate=pred, depth=depth, include_hedged=include_hedged
+        )
 
-    def paths(self, start: str, end: str, max_length: int = 3) -> list[list[Edge]]:
-        """The shortest paths of at most ``max_length`` edges between two entities.
+    def paths(
+        self, start: str, end: str, max_length: int = 3, *, include_hedged: bool = False
+    ) -> list[list[Edge]]:
+        """The shortest paths of at most ``max_length`` edges between two entities (hedged
+        claims count as edges only with ``include_hedged``).
 
         >>> kg = open()
         >>> [[e.predicate_label for e in p] for p in kg.paths("rhIGF-1", "IGF-1")]
@@ -201,7 +214,9 @@ class KnowledgeGraph:
         """
         from igfkg.traversal import paths
 
-        return paths(self, self.resolve(start), self.resolve(end), max_length)
+        return paths(
+            self, self.resolve(start), self.resolve(end), max_length, include_hedged=include_hedged
+        )
 
     def ancestors(self, entity: str) -> list[str]:
         """IRIs above the entity (rdfs:subClassOf, skos:broader, meshv:broaderDescriptor).

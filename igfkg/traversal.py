@@ -1,7 +1,9 @@
 """Graph traversal: neighbours, paths, ancestors and descendants, with the evidence on each edge.
 
 Edges are the IRI-to-IRI statements of the graph other than typing; each carries the claims
-(``owl:Axiom`` annotations) that support it.
+that support it. A claim the source hedges (probable, possible, uncertain, unknown, not
+demonstrated, experimental only) is no statement of the graph, so it is no edge, unless asked
+for with ``include_hedged=True``: then it is an edge marked ``hedged`` with its certainty.
 
 >>> import igfkg
 >>> kg = igfkg.open()
@@ -10,6 +12,12 @@ Edges are the IRI-to-IRI statements of the graph other than typing; each carries
 ['clinical trials in humans', 'experimental studies']
 >>> edges[0].evidence[0].certainty
 'established'
+>>> igf1 = kg.resolve("IGF-1")
+>>> [e.object_label for e in neighbors(kg, igf1) if e.predicate_label == "protects against"]
+[]
+>>> [str(e).splitlines()[0] for e in neighbors(kg, igf1, include_hedged=True)
+...  if e.predicate_label == "protects against"]
+['insulin-like growth factor 1 —protects against (experimental only)→ diabetic neuropathy']
 """
 
 from __future__ import annotations
@@ -40,13 +48,22 @@ _LABEL = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?node ?label WHERE { ?node rdfs:label ?label } ORDER BY ?label LIMIT 1
 """
+_HEDGED = """
+PREFIX igfkg: <https://w3id.org/igfkg/>
+SELECT DISTINCT ?s ?p ?o WHERE {
+  { ?claim igfkg:claimSubject ?node . BIND(?node AS ?s) ?claim igfkg:claimObject ?o }
+  UNION
+  { ?claim igfkg:claimObject ?node . BIND(?node AS ?o) ?claim igfkg:claimSubject ?s }
+  ?claim igfkg:claimPredicate ?p ; igfkg:certainty ?certainty .
+  FILTER(?certainty != igfkg:Established && isIRI(?s) && isIRI(?o))
+}
+"""
 _EVIDENCE = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX igfkg: <https://w3id.org/igfkg/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?s ?p ?o ?id ?certainty ?source ?quote WHERE {
-  ?claim owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o .
+  ?claim igfkg:claimSubject ?s ; igfkg:claimPredicate ?p ; igfkg:claimObject ?o .
   OPTIONAL { ?claim dcterms:identifier ?id }
   OPTIONAL { ?claim igfkg:certainty/rdfs:label ?certainty }
   OPTIONAL { ?claim dcterms:source ?source }
@@ -83,7 +100,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Edge:
-    """One statement between two IRIs, with labels and supporting evidence."""
+    """One statement between two IRIs, with labels and supporting evidence; ``hedged`` when
+    it is no statement of the graph but a claim the source hedges (asked for explicitly)."""
 
     subject: str
     predicate: str
@@ -92,13 +110,17 @@ class Edge:
     predicate_label: str
     object_label: str
     evidence: tuple[Evidence, ...] = field(default=())
+    hedged: bool = False
 
     def other(self, node: str) -> str:
         """The end of the edge that is not ``node``."""
         return self.object if self.subject == node else self.subject
 
     def __str__(self) -> str:
-        text = f"{self.subject_label} —{self.predicate_label}→ {self.object_label}"
+        relation = self.predicate_label
+        if self.hedged:
+            relation += " (" + ", ".join(sorted({ev.certainty for ev in self.evidence})) + ")"
+        text = f"{self.subject_label} —{relation}→ {self.object_label}"
         for ev in self.evidence:
             text += f"\n    [{ev.certainty}] {ev.claim} ({compact(ev.source)}): “{ev.quote}”"
         return text
@@ -120,20 +142,36 @@ def _evidence(kg: KnowledgeGraph, s: str, p: str, o: str) -> tuple[Evidence, ...
     return tuple(out)
 
 
-def _edges(kg: KnowledgeGraph, node: str, predicate: str | None) -> list[tuple[str, str, str]]:
+Triple = tuple[str, str, str]
+
+
+def _edges(
+    kg: KnowledgeGraph, node: str, predicate: str | None, hedged: set[Triple] | None = None
+) -> list[Triple]:
+    """The statements around ``node``; with ``hedged`` (a set to fill), also the hedged claims
+    around it that no statement backs, added to that set."""
     bound = {"node": ox.NamedNode(node)}
     triples = [(node, r["p"].value, r["o"].value) for r in kg.select(_OUT, bound)]  # type: ignore[union-attr]
     triples += [(r["s"].value, r["p"].value, node) for r in kg.select(_IN, bound)]  # type: ignore[union-attr]
-    return sorted(
-        {t for t in triples if t[1] not in _SKIP and (predicate is None or t[1] == predicate)}
-    )
+    plain = {t for t in triples if t[1] not in _SKIP}
+    if hedged is not None:
+        for r in kg.select(_HEDGED, bound):
+            claim = (r["s"].value, r["p"].value, r["o"].value)  # type: ignore[union-attr]
+            if claim not in plain:
+                hedged.add(claim)
+                plain.add(claim)
+    return sorted(t for t in plain if predicate is None or t[1] == predicate)
 
 
-def _edge(kg: KnowledgeGraph, s: str, p: str, o: str, labels: dict[str, str]) -> Edge:
-    for iri in (s, p, o):
+def _edge(
+    kg: KnowledgeGraph, triple: Triple, labels: dict[str, str], hedged: set[Triple] | None = None
+) -> Edge:
+    s, p, o = triple
+    for iri in triple:
         if iri not in labels:
             labels[iri] = label(kg, iri)
-    return Edge(s, p, o, labels[s], labels[p], labels[o], _evidence(kg, s, p, o))
+    evidence = _evidence(kg, s, p, o)
+    return Edge(s, p, o, labels[s], labels[p], labels[o], evidence, triple in (hedged or ()))
 
 
 def neighbors(
@@ -142,21 +180,23 @@ def neighbors(
     *,
     predicate: ox.NamedNode | None = None,
     depth: int = 1,
+    include_hedged: bool = False,
 ) -> list[Edge]:
     """The edges within ``depth`` steps of ``entity`` (either direction), optionally of one
-    predicate."""
+    predicate; with ``include_hedged``, hedged claims too, marked as such."""
     if depth < 1:
         raise ValueError(f"depth must be at least 1, got {depth}")
     labels: dict[str, str] = {}
     seen_nodes = {entity.value}
     frontier = [entity.value]
-    edges: dict[tuple[str, str, str], Edge] = {}
+    edges: dict[Triple, Edge] = {}
+    hedged: set[Triple] | None = set() if include_hedged else None
     for _ in range(depth):
         next_frontier = []
         for node in frontier:
-            for s, p, o in _edges(kg, node, predicate.value if predicate else None):
+            for s, p, o in _edges(kg, node, predicate.value if predicate else None, hedged):
                 if (s, p, o) not in edges:
-                    edges[(s, p, o)] = _edge(kg, s, p, o, labels)
+                    edges[(s, p, o)] = _edge(kg, (s, p, o), labels, hedged)
                 other = o if s == node else s
                 if other not in seen_nodes:
                     seen_nodes.add(other)
@@ -166,14 +206,21 @@ def neighbors(
 
 
 def paths(
-    kg: KnowledgeGraph, start: ox.NamedNode, end: ox.NamedNode, max_length: int = 3
+    kg: KnowledgeGraph,
+    start: ox.NamedNode,
+    end: ox.NamedNode,
+    max_length: int = 3,
+    *,
+    include_hedged: bool = False,
 ) -> list[list[Edge]]:
-    """The shortest paths (up to ``max_length`` edges, either direction) from start to end."""
+    """The shortest paths (up to ``max_length`` edges, either direction) from start to end;
+    with ``include_hedged``, hedged claims count as (marked) edges too."""
     if max_length < 1:
         raise ValueError(f"max_length must be at least 1, got {max_length}")
     labels: dict[str, str] = {}
+    hedged: set[Triple] | None = set() if include_hedged else None
     target = end.value
-    parents: dict[str, list[tuple[str, tuple[str, str, str]]]] = {start.value: []}
+    parents: dict[str, list[tuple[str, Triple]]] = {start.value: []}
     level = {start.value: 0}
     queue = deque([start.value])
     found_at: int | None = None
@@ -183,7 +230,7 @@ def paths(
             break
         if level[node] >= max_length:
             continue
-        for triple in _edges(kg, node, None):
+        for triple in _edges(kg, node, None, hedged):
             other = triple[2] if triple[0] == node else triple[0]
             if other not in level:
                 level[other] = level[node] + 1
@@ -197,9 +244,9 @@ def paths(
         return []
     results: list[list[Edge]] = []
 
-    def walk(node: str, suffix: list[tuple[str, str, str]]) -> None:
+    def walk(node: str, suffix: list[Triple]) -> None:
         if node == start.value:
-            results.append([_edge(kg, *t, labels) for t in suffix])
+            results.append([_edge(kg, t, labels, hedged) for t in suffix])
             return
         for parent, triple in parents[node]:
             walk(parent, [triple, *suffix])

@@ -21,15 +21,15 @@ def labels(kg: KnowledgeGraph, query: str, var: str = "label") -> list[str]:
 def test_less_common_adverse_effects_of_mecasermin(kg: KnowledgeGraph) -> None:
     q = """SELECT ?label WHERE {
       kb:mecasermin igfkg:hasAdverseEffect ?e . ?e rdfs:label ?label .
-      ?c owl:annotatedSource kb:mecasermin ; owl:annotatedProperty igfkg:hasAdverseEffect ;
-         owl:annotatedTarget ?e ; igfkg:frequency igfkg:LessCommon . }"""
+      ?c igfkg:claimSubject kb:mecasermin ; igfkg:claimPredicate igfkg:hasAdverseEffect ;
+         igfkg:claimObject ?e ; igfkg:frequency igfkg:LessCommon . }"""
     assert labels(kg, q) == ["Bell's palsy", "raised intracranial pressure"]
 
 
 def test_common_adverse_effects_are_dose_related(kg: KnowledgeGraph) -> None:
     q = """SELECT ?label WHERE {
-      ?c owl:annotatedSource kb:mecasermin ; owl:annotatedProperty igfkg:hasAdverseEffect ;
-         owl:annotatedTarget ?e ; igfkg:frequency igfkg:Common ; igfkg:doseRelated true .
+      ?c igfkg:claimSubject kb:mecasermin ; igfkg:claimPredicate igfkg:hasAdverseEffect ;
+         igfkg:claimObject ?e ; igfkg:frequency igfkg:Common ; igfkg:doseRelated true .
       ?e rdfs:label ?label . }"""
     assert labels(kg, q) == [
         "arthralgia",
@@ -57,7 +57,7 @@ def test_axis_disturbance_in_diabetes_has_three_changes(kg: KnowledgeGraph) -> N
 
 def test_hedged_and_unknown_claims(kg: KnowledgeGraph) -> None:
     q = """SELECT ?label ?certainty WHERE {
-      ?c a owl:Axiom ; dcterms:identifier ?label ; igfkg:certainty ?certainty .
+      ?c igfkg:claimSubject ?s ; dcterms:identifier ?label ; igfkg:certainty ?certainty .
       FILTER(?certainty != igfkg:Established) }"""
     rows = sorted(
         (r["certainty"].value.rsplit("/", 1)[1], r["label"].value)  # type: ignore[union-attr]
@@ -65,9 +65,9 @@ def test_hedged_and_unknown_claims(kg: KnowledgeGraph) -> None:
     )
     assert rows == [
         ("ExperimentalOnly", "igf-1-protects-against-neuropathy"),
+        ("NotDemonstrated", "igf-1-therapy-benefit-not-yet-shown"),
         ("Possible", "axis-dysfunction-microvascular-complications"),
         ("Possible", "igf-1-neuropathic-ulcer-healing"),
-        ("Possible", "igf-1-therapy-potential-in-diabetes"),
         ("Possible", "low-igf-1-microvascular-complications"),
         ("Possible", "mecasermin-candidate-for-type-2-diabetes"),
         ("Probable", "axis-dysfunction-in-diabetes-pathophysiology"),
@@ -75,7 +75,9 @@ def test_hedged_and_unknown_claims(kg: KnowledgeGraph) -> None:
         ("Probable", "axis-dysfunction-poor-glycaemic-control"),
         ("Probable", "low-igf-1-insulin-resistance"),
         ("Probable", "low-igf-1-poor-glycaemic-control"),
-        ("Uncertain", "igfbp-changes-diabetic-complications"),
+        ("Probable", "mecasermin-ameliorates-dyslipidaemia"),
+        ("Probable", "mecasermin-improves-glycaemic-control"),
+        ("Uncertain", "igfbp-changes-consequences-uncertain"),
         ("Unknown", "axis-manipulation-effect-on-complications"),
         ("Unknown", "igf-1-therapy-effect-on-complications"),
     ]

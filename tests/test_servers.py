@@ -217,17 +217,13 @@ def test_inference_query_without_the_closure_says_what_to_load(server: Server) -
     assert not remote.has_inferred()  # nothing was written to the endpoint
 
 
-@pytest.mark.parametrize(
-    ("case", "query_id", "params"), _inference_cases(), ids=[c[0] for c in _inference_cases()]
-)
-def test_inference_query_over_http_equals_its_golden_answer(
-    server: Server, tmp_path: Path, case: str, query_id: str, params: dict[str, str]
-) -> None:
+def _with_closure(server: Server, tmp_path: Path) -> KnowledgeGraph:
+    """The server's graph, with the release's OWL 2 RL closure loaded as the error says."""
     from igfkg.inference import GRAPH_INFERRED
     from igfkg.release import build
 
     remote = igfkg.open(f"sparql:{server.query}")
-    if not remote.has_inferred():  # the release's closure, loaded as the error message says
+    if not remote.has_inferred():
         build(igfkg.open(), tmp_path)
         args = ["load", "--endpoint", server.store, "--graph", GRAPH_INFERRED]
         args.append(str(tmp_path / "igfkg-inferred.ttl"))
@@ -235,6 +231,27 @@ def test_inference_query_over_http_equals_its_golden_answer(
             args += ["--user", server.auth[0], "--password", server.auth[1]]
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
+    return remote
+
+
+def test_no_hedge_is_stripped_on_the_server(server: Server, tmp_path: Path) -> None:
+    """A plain edge means the source states it without hedge, also in the server's union of
+    the release graphs and their OWL 2 RL closure."""
+    from .hedges import broken_at, claims
+
+    remote = _with_closure(server, tmp_path)
+    kb_claims = claims(remote)
+    assert len([c for c in kb_claims if not c.established]) >= 15
+    assert broken_at(remote, kb_claims) == []
+
+
+@pytest.mark.parametrize(
+    ("case", "query_id", "params"), _inference_cases(), ids=[c[0] for c in _inference_cases()]
+)
+def test_inference_query_over_http_equals_its_golden_answer(
+    server: Server, tmp_path: Path, case: str, query_id: str, params: dict[str, str]
+) -> None:
+    remote = _with_closure(server, tmp_path)
     expected = (GOLDEN / f"{case}.tsv").read_text(encoding="utf-8").splitlines()
     answer = remote.query(query_id, **params).serialize("tsv").splitlines()
     assert answer[0] == expected[0]

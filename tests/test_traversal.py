@@ -17,14 +17,18 @@ def test_describe_groups_everything(kg: KnowledgeGraph) -> None:
     assert d.types == ["igfkg:PeptideHormone"]
     assert ("skos:exactMatch", "UniProtKB:P05019") in d.mappings
     outgoing = {(e.predicate_label, e.object_label) for e in d.outgoing}
-    assert ("protects against", "diabetic neuropathy") in outgoing
-    (protect,) = [e for e in d.outgoing if e.predicate_label == "protects against"]
+    # "Experimentally, IGF-1 has a protective effect on neuropathy": a hedged claim, no relation.
+    assert ("protects against", "diabetic neuropathy") not in outgoing
+    assert ("has receptor", "IGF-1 receptor") in outgoing
+    (protect,) = [e for e in d.hedged if e.predicate_label == "protects against"]
+    assert protect.hedged
     assert [ev.certainty for ev in protect.evidence] == ["experimental only"]
     assert (
         protect.evidence[0].quote == "Experimentally, IGF-1 has a protective effect on neuropathy"
     )
     assert {e.subject_label for e in d.incoming} >= {"mecasermin", "reduced plasma IGF-1"}
     assert "referenced by:" in d.text()
+    assert "protects against (experimental only)" in d.text()
 
 
 def test_neighbors_with_predicate_and_depth(kg: KnowledgeGraph) -> None:
@@ -48,11 +52,19 @@ def test_neighbors_with_predicate_and_depth(kg: KnowledgeGraph) -> None:
 
 def test_paths_are_shortest_and_carry_evidence(kg: KnowledgeGraph) -> None:
     found = kg.paths("rhIGF-1", "insulin resistance", max_length=3)
-    assert [len(p) for p in found] == [2, 2]
+    # Only plain edges: "studied as treatment for" T2DM; the hedged "candidate therapy for"
+    # (a possibility) is no edge unless asked for.
+    assert [[e.predicate_label for e in p] for p in found] == [
+        ["studied as treatment for", "has feature"]
+    ]
     for path in found:
         assert path[0].subject == KB + "mecasermin"
         assert path[-1].object == KB + "insulin-resistance"
         assert all(e.evidence for e in path)
+        assert not any(e.hedged for e in path)
+    hedged = kg.paths("rhIGF-1", "insulin resistance", max_length=3, include_hedged=True)
+    assert [[e.hedged for e in p] for p in hedged] == [[True, False], [False, False]]
+    assert "candidate therapy for (possible)" in str(hedged[0][0])
     assert kg.paths("rhIGF-1", "insulin resistance", max_length=1) == []
 
 
