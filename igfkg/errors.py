@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousNameError",
     "DataFileError",
     "IgfkgError",
     "ParameterError",
@@ -29,6 +30,22 @@ class UnknownNameError(IgfkgError, LookupError):
         self.suggestions = suggestions
         hint = f"; closest matches: {', '.join(suggestions)}" if suggestions else ""
         super().__init__(f"unknown entity {name!r}{hint}")
+
+
+class AmbiguousNameError(UnknownNameError):
+    """A name that fits several entities equally (``exact``), or that only related synonyms
+    fit (``exact=False``): ``suggestions`` holds the candidates as "label (type)".
+
+    >>> str(AmbiguousNameError("x", ["a (drug)", "b (disease)"]))
+    "'x' is ambiguous: a (drug), b (disease)"
+    """
+
+    def __init__(self, name: str, candidates: list[str], *, exact: bool = True) -> None:
+        self.name = name
+        self.suggestions = candidates
+        self.exact = exact
+        how = "is ambiguous" if exact else "names no entity exactly; related"
+        Exception.__init__(self, f"{name!r} {how}: {', '.join(candidates)}")
 
 
 class UnknownQueryError(IgfkgError, LookupError):
