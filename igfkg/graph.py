@@ -160,6 +160,7 @@ class KnowledgeGraph:
 
         Successful lookups are cached until the graph is next loaded or updated.
 
+        >>> from igfkg.errors import AmbiguousNameError
         >>> from igfkg.namespaces import compact
         >>> kg = open()
         >>> [compact(kg.resolve(n).value) for n in ("NIDDM", "IGF-I", "DB01277", "HGNC:5464")]
