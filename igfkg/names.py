@@ -199,7 +199,7 @@ def resolve(kg: KnowledgeGraph, name: str) -> ox.NamedNode:
     if len(exact) == 1:
         return ox.NamedNode(exact[0])
     if exact:
-        raise AmbiguousNameError(name, _described(index, exact))
+        raise AmbiguousNameError(name, _described(index, exact), iris=exact)
     rows = [row for label in _spellings(text) for row in kg.select(_LOOKUP_EXACT, label)]
     needle = {"needle": ox.Literal(text.casefold())}
     found = _best(rows) or _best(_scan(kg, _LOOKUP, _LOOKUP_IN_GRAPH, needle))
@@ -207,7 +207,7 @@ def resolve(kg: KnowledgeGraph, name: str) -> ox.NamedNode:
         return found
     related = _candidates(index, index.exact(text), lambda e: e.scope != "exact")
     if related:
-        raise AmbiguousNameError(name, _described(index, related), exact=False)
+        raise AmbiguousNameError(name, _described(index, related), exact=False, iris=related)
     grounded = _ground(index, text)
     if grounded is not None:
         return ox.NamedNode(grounded)

@@ -49,20 +49,21 @@ _SPELLING = [
     (re.compile(r"our\b"), "or"),
     (re.compile(r"trophin\b"), "tropin"),
 ]
+_ENTITY = IGFKG + "Entity"
 _WORD = re.compile(r"[^\W_]+")
 
 
 def tokens(text: str) -> list[str]:
     """The words of ``text`` as compared: Unicode-normalised (Ⅱ is II), case-folded, Greek
-    letters spelled out, possessive 's dropped, Roman numerals I–VI as digits, British spelling
+    letters spelled out, apostrophes dropped, Roman numerals I–VI as digits, British spelling
     as American, split at spaces, hyphens, dashes, slashes and other punctuation.
 
     >>> tokens("Bell's palsy"), tokens("IGF-Ⅱ"), tokens("TGF-β signalling")
-    (['bell', 'palsy'], ['igf', '2'], ['tgf', 'beta', 'signaling'])
+    (['bells', 'palsy'], ['igf', '2'], ['tgf', 'beta', 'signaling'])
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(_GREEK.get(c, c) for c in text)
-    text = re.sub(r"['’]s\b", "", text)
+    text = re.sub(r"['’]", "", text)
     words = []
     for word in _WORD.findall(text):
         word = _ROMAN.get(word, word)
@@ -143,9 +144,10 @@ SELECT ?entity ?id WHERE {{ GRAPH <{kb}> {{ ?entity skos:exactMatch|skos:closeMa
 
 _CLASSES = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT ?class ?label ?parent WHERE {{
   GRAPH <{ontology}> {{
-    ?class rdfs:label ?label . FILTER(STRSTARTS(STR(?class), "{ns}"))
+    ?class a owl:Class ; rdfs:label ?label . FILTER(STRSTARTS(STR(?class), "{ns}"))
     OPTIONAL {{ ?class rdfs:subClassOf ?parent }}
   }}
 }}
@@ -254,10 +256,11 @@ class NameIndex:
         """The class IRI named by ``name``: a local name (``Drug``), CURIE (``igfkg:Drug``),
         IRI or label (``peptide hormone``), in any case."""
         wanted = normalize(name.strip().strip("<>").removeprefix("igfkg:").removeprefix(IGFKG))
-        for klass, label in sorted(self.class_labels.items()):
+        classes = {k: v for k, v in self.class_labels.items() if _ENTITY in self._ancestors(k)}
+        for klass, label in sorted(classes.items()):
             if wanted in (normalize(klass.removeprefix(IGFKG)), normalize(label)):
                 return klass
-        known = sorted(k.removeprefix(IGFKG) for k in self.class_labels)
+        known = sorted(k.removeprefix(IGFKG) for k in classes)
         raise ParameterError(f"unknown type {name!r}; known types: {', '.join(known)}")
 
     def _of_type(self, klass: str) -> set[str]:
