@@ -224,6 +224,32 @@ def describe_cmd(ctx: click.Context, entity: str) -> None:
     click.echo(_graph(ctx).describe(entity).text(), nl=False)
 
 
+@main.command("search")
+@click.argument("text")
+@click.option("--type", "type_", metavar="TYPE", help="Only entities of this class (Drug, "
+              "igfkg:Disease, disease), subclasses included.")  # fmt: skip
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+@_handled
+def search_cmd(ctx: click.Context, text: str, type_: str | None, limit: int, fmt: str) -> None:
+    """Entities whose label, synonym or identifier matches TEXT, best first (exit 1: none)."""
+    import json
+
+    hits = _graph(ctx).search(text, type=type_, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+    else:
+        for h in hits:
+            types = ", ".join(h.types)
+            click.echo(f"{h.score:.3f}\t{h.curie}\t{h.label}\t{types}\t{h.match}: {h.matched}")
+    if not hits:
+        click.echo(f"no entity matches {text!r}", err=True)
+        ctx.exit(EXIT_FAILS)
+
+
 @main.command("neighbors")
 @click.argument("entity")
 @click.option("--predicate", "-p", help="Only edges of this predicate (CURIE or IRI).")

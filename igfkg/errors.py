@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousNameError",
     "DataFileError",
     "IgfkgError",
     "ParameterError",
@@ -29,6 +30,26 @@ class UnknownNameError(IgfkgError, LookupError):
         self.suggestions = suggestions
         hint = f"; closest matches: {', '.join(suggestions)}" if suggestions else ""
         super().__init__(f"unknown entity {name!r}{hint}")
+
+
+class AmbiguousNameError(UnknownNameError):
+    """A name that fits several entities equally (``exact``), or that only related synonyms
+    fit (``exact=False``): ``suggestions`` holds the candidates as "label (type)", ``iris`` their
+    IRIs.
+
+    >>> str(AmbiguousNameError("x", ["a (drug)", "b (disease)"]))
+    "'x' is ambiguous: a (drug), b (disease)"
+    """
+
+    def __init__(
+        self, name: str, candidates: list[str], *, exact: bool = True, iris: list[str] | None = None
+    ) -> None:
+        self.name = name
+        self.suggestions = candidates
+        self.exact = exact
+        self.iris = iris or []
+        how = "is ambiguous" if exact else "names no entity exactly; related"
+        Exception.__init__(self, f"{name!r} {how}: {', '.join(candidates)}")
 
 
 class UnknownQueryError(IgfkgError, LookupError):

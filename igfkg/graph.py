@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from igfkg.describe import Description
+    from igfkg.search import NameIndex, SearchHit
     from igfkg.traversal import Edge
 
 __all__ = ["BACKENDS", "KnowledgeGraph", "open"]
@@ -83,6 +84,7 @@ class KnowledgeGraph:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self._resolved: dict[str, ox.NamedNode] = {}
+        self._names: NameIndex | None = None
         # True once the literature index was checked current on a private (in-memory) store;
         # every igfkg write path resets it (see _changed).
         self._index_current = False
@@ -148,11 +150,26 @@ class KnowledgeGraph:
     # -- lookup --------------------------------------------------------------------------
 
     def resolve(self, name: str) -> ox.NamedNode:
-        """The IRI of an entity given by IRI, CURIE, label or synonym (case-insensitive).
-        The titles of ingested articles are matched as spelled (or lower-case, Sentence case,
-        Title Case or upper-case), so that no lookup scans millions of titles.
+        """The IRI of an entity given by IRI, CURIE, bare identifier (``15832492``, ``PMID
+        15832492``, ``D007334``, ``DB01277``, ``P05019``), label or exact synonym. Names are
+        compared normalised: case, spaces, hyphens, Greek letters, Roman numerals, British
+        spelling. A name several entities share, or that only related synonyms fit, raises
+        :class:`~igfkg.errors.AmbiguousNameError` listing them. The titles of ingested articles
+        are matched as spelled (or lower-case, Sentence case, Title Case or upper-case), so that
+        no lookup scans millions of titles.
 
         Successful lookups are cached until the graph is next loaded or updated.
+
+        >>> from igfkg.errors import AmbiguousNameError
+        >>> from igfkg.namespaces import compact
+        >>> kg = open()
+        >>> [compact(kg.resolve(n).value) for n in ("NIDDM", "IGF-I", "DB01277", "HGNC:5464")]
+        ['kb:type-2-diabetes', 'kb:igf-1', 'kb:mecasermin', 'kb:igf-1']
+        >>> try:
+        ...     kg.resolve("somatotropin")
+        ... except AmbiguousNameError as error:
+        ...     error.suggestions
+        ['growth hormone (peptide hormone)', 'somatropin (drug)']
         """
         cached = self._resolved.get(name)
         if cached is None:
@@ -169,8 +186,27 @@ class KnowledgeGraph:
         return names.mesh_descriptor(self, name)
 
     def suggest(self, text: str, n: int = 5) -> list[str]:
-        """The labels and synonyms closest to ``text``."""
+        """The labels of the entities closest to ``text``, best first."""
         return names.suggest(self, text, n)
+
+    def search(self, text: str, *, type: str | None = None, limit: int = 10) -> list[SearchHit]:
+        """Entities ranked by how well a label, synonym or identifier matches ``text`` (what
+        an autocomplete calls): each hit has the entity's IRI, label, types, the name matched,
+        how it matched and a score. ``type`` (``Drug``, ``igfkg:Disease``, ``disease``) keeps
+        entities of that class and its subclasses. Only the curated KB's names are searched.
+
+        >>> [(h.label, h.match) for h in open().search("T2D", limit=1)]
+        [('type 2 diabetes mellitus', 'exact synonym')]
+        """
+        return self.name_index().search(text, type=type, limit=limit)
+
+    def name_index(self) -> NameIndex:
+        """The index of the KB's names, built once per state of the graph."""
+        if self._names is None:
+            from igfkg.search import NameIndex
+
+            self._names = NameIndex.build(self)
+        return self._names
 
     # -- traversal -----------------------------------------------------------------------
 
@@ -269,6 +305,7 @@ class KnowledgeGraph:
     def _changed(self) -> None:
         """Forget what was derived from the graph's content (name lookups, index checks)."""
         self._resolved.clear()
+        self._names = None
         self._index_current = False
 
     def _local(self) -> bool:

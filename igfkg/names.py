@@ -1,19 +1,22 @@
-"""Names to IRIs: entities given by IRI, CURIE, label or synonym, their MeSH descriptors, and
-the closest labels when a name is unknown. Lookups use the store's index where they can and
-never scan the titles of ingested articles (millions of labels at corpus scale)."""
+"""Names to IRIs: entities given by IRI, CURIE, bare identifier, label or synonym, their MeSH
+descriptors, and the closest entities when a name is unknown or ambiguous. Lookups use the
+store's index where they can and never scan the titles of ingested articles (millions of labels
+at corpus scale)."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from igfkg.backends import OxigraphBackend
-from igfkg.errors import ParameterError, UnknownNameError
-from igfkg.namespaces import GRAPH_KB, GRAPH_SOURCES, IGFKG, KB, PREFIXES, expand_curie
+from igfkg.errors import AmbiguousNameError, ParameterError, UnknownNameError
+from igfkg.namespaces import GRAPH_SOURCES, IGFKG, KB, PREFIXES, expand_curie
 from igfkg.results import Row, Term
+from igfkg.search import Entry, NameIndex
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph
@@ -73,16 +76,24 @@ SELECT ?entity ?mesh ?rank WHERE {
 }
 """
 
-_LABELS = """
+# The labels of MeSH descriptors (not qualifiers, tree numbers or concepts) for suggestions.
+_DESCRIPTOR = """
+    VALUES ?type { meshv:TopicalDescriptor meshv:PublicationType meshv:CheckTag
+                   meshv:GeographicalDescriptor }
+    ?entity a ?type ; rdfs:label ?label ."""
+
+_LABELS = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?label WHERE { ?entity rdfs:label|skos:altLabel ?label }
+PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
+SELECT DISTINCT ?label WHERE {{{_DESCRIPTOR}
+}}
 """
 
-_LABELS_IN_GRAPH = """
+_LABELS_IN_GRAPH = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?label WHERE { GRAPH ?g { ?entity rdfs:label|skos:altLabel ?label } }
+PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
+SELECT DISTINCT ?label WHERE {{ GRAPH ?g {{{_DESCRIPTOR}
+}} }}
 """
 
 
@@ -116,41 +127,114 @@ def _best(rows: Iterable[Row]) -> ox.NamedNode | None:
     return ox.NamedNode(ranked[0][2]) if ranked else None
 
 
+# Identifiers typed bare: PMIDs (with or without "PMID"), MeSH descriptor and supplementary
+# UIs, DrugBank and UniProtKB accessions. Case matters, as in the vocabularies.
+_BARE_IDS = [
+    (re.compile(r"^(?:PMID\s*:?\s*)?(\d{1,9})$", re.IGNORECASE), "PMID"),
+    (re.compile(r"^([DC]\d{6,9})$"), "MESH"),
+    (re.compile(r"^(DB\d{5})$"), "DRUGBANK"),
+    (re.compile(r"^([OPQ]\d[A-Z\d]{3}\d|[A-NR-Z]\d(?:[A-Z][A-Z\d]{2}\d){1,2})$"), "UniProtKB"),
+]
+
+_LABELLED_NODE = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?iri WHERE { ?iri rdfs:label ?label } LIMIT 1
+"""
+
+_BY_CLOSE_MAPPING = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity ?iri WHERE { ?entity skos:closeMatch ?iri }
+"""
+
+
+def _identifier(text: str) -> str | None:
+    """The IRI of an identifier given as IRI, CURIE or bare accession; None for a name."""
+    if text.startswith(("http://", "https://")):
+        return text
+    for pattern, prefix in _BARE_IDS:
+        match = pattern.match(text)
+        if match:
+            return PREFIXES[prefix] + match.group(1)
+    return expand_curie(text) if ":" in text else None
+
+
+def _mapped(kg: KnowledgeGraph, node: ox.NamedNode) -> ox.NamedNode | None:
+    """The one KB entity that ``skos:exactMatch``-es an external IRI; else, for an identifier
+    the store only mentions (no label of its own: an HGNC gene, a UniProt entry), the one that
+    ``skos:closeMatch``-es it, since the identifier is still unique to one entity. None
+    otherwise (a labelled MeSH descriptor that is only a close match stays itself)."""
+    queries = [_BY_MAPPING]
+    if not kg.select(_LABELLED_NODE, {"iri": node}):
+        queries.append(_BY_CLOSE_MAPPING)
+    for query in queries:
+        hits = {r["entity"].value for r in kg.select(query, {"iri": node}) if r["entity"]}
+        kb_hits = sorted(h for h in hits if h.startswith(KB))
+        if len(kb_hits) == 1:
+            return ox.NamedNode(kb_hits[0])
+        if kb_hits:
+            return None
+    return None
+
+
 def resolve(kg: KnowledgeGraph, name: str) -> ox.NamedNode:
-    """The IRI of an entity named by IRI, CURIE, label or synonym (see
+    """The IRI of an entity named by IRI, CURIE, bare identifier, label or synonym (see
     :meth:`KnowledgeGraph.resolve`)."""
     text = name.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
-    iri: str | None = None
-    if text.startswith(("http://", "https://")):
-        iri = text
-    elif ":" in text:
-        iri = expand_curie(text)
+    iri = _identifier(text)
     if iri is not None and not any(c.isspace() for c in iri):
         node = ox.NamedNode(iri)
         if not iri.startswith(KB):
-            mapped = kg.select(_BY_MAPPING, {"iri": node})
-            kb_hits = sorted(
-                (r["entity"] for r in mapped if isinstance(r["entity"], ox.NamedNode)),
-                key=lambda t: t.value,
-            )
-            if len(kb_hits) == 1:
-                return kb_hits[0]
+            mapped = _mapped(kg, node)
+            if mapped is not None:
+                return mapped
         if kg.select(_KNOWN, {"iri": node}):
             return node
-    # The curated KB first (its own graph, small); then the label spelled as given or in
-    # a usual casing (index lookups); then a case-insensitive scan of the labels outside
-    # the ingested literature, whose article titles are matched exactly only.
-    needle = {"needle": ox.Literal(text.casefold())}
-    found = _best(kg.select(_LOOKUP_IN_GRAPH, {**needle, "g": ox.NamedNode(GRAPH_KB)}))
-    if found is not None and found.value.startswith(KB):
-        return found
+    # A KB label or exact synonym, compared as normalised (case, spaces, hyphens, Greek
+    # letters, Roman numerals, British spelling): one entity is the answer, several an
+    # ambiguity. Then labels elsewhere in the store (MeSH descriptors, article titles).
+    index = kg.name_index()
+    exact = _candidates(index, index.exact(text), lambda e: e.scope == "exact")
+    if len(exact) == 1:
+        return ox.NamedNode(exact[0])
+    if exact:
+        raise AmbiguousNameError(name, _described(index, exact), iris=exact)
     rows = [row for label in _spellings(text) for row in kg.select(_LOOKUP_EXACT, label)]
+    needle = {"needle": ox.Literal(text.casefold())}
     found = _best(rows) or _best(_scan(kg, _LOOKUP, _LOOKUP_IN_GRAPH, needle))
     if found is not None:
         return found
+    related = _candidates(index, index.exact(text), lambda e: e.scope != "exact")
+    if related:
+        raise AmbiguousNameError(name, _described(index, related), exact=False, iris=related)
+    grounded = _ground(index, text)
+    if grounded is not None:
+        return ox.NamedNode(grounded)
     raise UnknownNameError(name, suggest(kg, text))
+
+
+def _candidates(index: NameIndex, entries: list[Entry], keep: Callable[[Entry], bool]) -> list[str]:
+    return sorted({e.entity for e in entries if keep(e)}, key=lambda e: index.labels[e])
+
+
+def _described(index: NameIndex, entities: list[str]) -> list[str]:
+    """'label (type)' for each entity."""
+    return [f"{index.labels[e]} ({', '.join(index.type_labels(e))})" for e in entities]
+
+
+def _ground(index: NameIndex, text: str) -> str | None:
+    """The entity gilda grounds ``text`` to among the KB's labels and exact synonyms, when it
+    grounds it to one entity only (gilda is imported here only: it takes a second to load)."""
+    grounder = index.grounder()
+    if grounder is None:
+        return None
+    matches = grounder.ground(text)
+    if not matches:
+        return None
+    top = max(m.score for m in matches)
+    best = {m.term.id for m in matches if m.score == top}
+    return next(iter(best)) if len(best) == 1 else None
 
 
 def _scan(
@@ -189,11 +273,16 @@ def mesh_descriptor(kg: KnowledgeGraph, name: str) -> ox.NamedNode:
 
 
 def suggest(kg: KnowledgeGraph, text: str, n: int = 5) -> list[str]:
-    """The labels and synonyms closest to ``text`` (article titles aside)."""
-    rows = _scan(kg, _LABELS, _LABELS_IN_GRAPH)
-    labels = {r["label"].value for r in rows if r["label"] is not None}
-    by_fold: dict[str, str] = {}
-    for label in sorted(labels):
-        by_fold.setdefault(label.casefold(), label)
-    close = difflib.get_close_matches(text.casefold(), list(by_fold), n=n, cutoff=0.5)
-    return [by_fold[c] for c in close]
+    """The labels of the entities closest to ``text``, best first: KB entities found by
+    :meth:`NameIndex.search`, then MeSH descriptors of the store spelled alike. Never relation
+    names, classes, tree numbers, qualifiers or article titles."""
+    found = [hit.label for hit in kg.name_index().search(text, limit=n)]
+    if len(found) < n:
+        rows = _scan(kg, _LABELS, _LABELS_IN_GRAPH)
+        labels = {r["label"].value for r in rows if r["label"] is not None}
+        by_fold: dict[str, str] = {}
+        for label in sorted(labels):
+            by_fold.setdefault(label.casefold(), label)
+        close = difflib.get_close_matches(text.casefold(), list(by_fold), n=n, cutoff=0.6)
+        found += [by_fold[c] for c in close if by_fold[c] not in found]
+    return found[:n]
