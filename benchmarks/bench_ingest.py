@@ -23,8 +23,8 @@ import pubmed_synthetic
 from synthetic import DEFAULT_TREE
 
 import igfkg
-from igfkg.ingest import ingest_pubmed
-from igfkg.meshingest import ingest_mesh
+from igfkg.literature.ingest import ingest_pubmed
+from igfkg.literature.mesh import ingest_mesh
 
 QUERIES = [
     ("articles-by-mesh", {"descriptor": "MESH:D003920"}),
@@ -37,7 +37,7 @@ _PEAK = """
 import json, resource, sys
 from pathlib import Path
 import igfkg
-from igfkg.ingest import ingest_pubmed
+from igfkg.literature.ingest import ingest_pubmed
 files = [Path(p) for p in sys.argv[2:]]
 kg = igfkg.open("oxigraph:" + sys.argv[1])
 ingest_pubmed(kg, files, workers=1, progress=False)
@@ -61,7 +61,7 @@ _RATE = """
 import sys, time
 from pathlib import Path
 import igfkg
-from igfkg.ingest import export_nquads, ingest_pubmed
+from igfkg.literature.ingest import export_nquads, ingest_pubmed
 spec, workers, *files = sys.argv[1:]
 paths = [Path(p) for p in files]
 if spec.startswith("nquads:"):

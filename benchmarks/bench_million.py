@@ -25,11 +25,11 @@ from synthetic import DEFAULT_TREE
 
 import igfkg
 from igfkg.graph import KnowledgeGraph
-from igfkg.ingest import export_nquads
-from igfkg.litindex import ensure_index
-from igfkg.meshingest import parse_mesh_file
-from igfkg.release import build
-from igfkg.server import oxigraph_binary
+from igfkg.literature.index import ensure_index
+from igfkg.literature.ingest import export_nquads
+from igfkg.literature.mesh import parse_mesh_file
+from igfkg.release.build import build
+from igfkg.store.server import oxigraph_binary
 
 # (query, parameters, page size): the long lists also as their first page of 100 rows.
 QUERIES: list[tuple[str, dict[str, str], int | None]] = [

@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic
 
 import igfkg
-from igfkg import resources
-from igfkg.backends import with_values
-from igfkg.catalog import catalog
-from igfkg.litindex import INDEX_GRAPH, ensure_index
-from igfkg.namespaces import GRAPH_KB, GRAPH_ONTOLOGY
+from igfkg.core import resources
+from igfkg.core.namespaces import GRAPH_KB, GRAPH_ONTOLOGY
+from igfkg.explore.catalog import catalog
+from igfkg.literature.index import INDEX_GRAPH, ensure_index
+from igfkg.store.backends import with_values
 
 SYNTHETIC_GRAPH = "https://w3id.org/igfkg/graph/synthetic"
 PARAMS: dict[str, dict[str, str]] = {

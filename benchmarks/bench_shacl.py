@@ -16,7 +16,7 @@ from pathlib import Path
 _RUN = """
 import json, resource, sys, time
 import igfkg
-from igfkg.validation import validate_graph
+from igfkg.quality.validation import validate_graph
 kg = igfkg.open()
 kg.load(sys.argv[1], graph="https://w3id.org/igfkg/graph/synthetic")
 start = time.perf_counter()

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from igfkg.errors import (
+from igfkg.core.errors import (
     DataFileError,
     IgfkgError,
     ParameterError,
@@ -17,8 +17,8 @@ from igfkg.errors import (
     UnknownNameError,
     UnknownQueryError,
 )
+from igfkg.core.results import Result, Row
 from igfkg.graph import BACKENDS, KnowledgeGraph, open
-from igfkg.results import Result, Row
 
 __all__ = [
     "BACKENDS",

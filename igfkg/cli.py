@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 import click
 
-from igfkg.errors import IgfkgError
-from igfkg.results import FORMATS, Result
+from igfkg.core.errors import IgfkgError
+from igfkg.core.results import FORMATS, Result
 
 __all__ = ["main"]
 
@@ -65,7 +65,7 @@ def _emit(result: Any, fmt: str) -> None:
         return
     import pyoxigraph as ox
 
-    from igfkg.namespaces import PREFIXES
+    from igfkg.core.namespaces import PREFIXES
 
     # CONSTRUCT / DESCRIBE: Turtle for people, JSON-LD for json, N-Triples for csv and tsv.
     graph_format = {"table": ox.RdfFormat.TURTLE, "json": ox.RdfFormat.JSON_LD}.get(
@@ -114,7 +114,7 @@ def main(ctx: click.Context, store: Path | None, endpoint: str | None, debug: bo
 @_handled
 def queries_cmd(markdown: bool, sib: bool) -> None:
     """List the canned queries: id, question, parameters."""
-    from igfkg.catalog import catalog
+    from igfkg.explore.catalog import catalog
 
     if sib:
         click.echo(catalog().to_sib_turtle(), nl=False)
@@ -171,7 +171,7 @@ def query_cmd(
     fmt: str,
 ) -> None:
     """Run the canned query QUERY_ID."""
-    from igfkg.catalog import catalog
+    from igfkg.explore.catalog import catalog
 
     canned = catalog().get(query_id)
     values = _parse_params(params)
@@ -333,7 +333,7 @@ def ingest_pubmed_cmd(
 ) -> None:
     """Ingest PubMed XML (.xml, .xml.gz; baseline, update, efetch, MedlineCitationSet) and
     MEDLINE text (.nbib, .txt) files, each atomically into its own named graph."""
-    from igfkg.ingest import export_nquads
+    from igfkg.literature.ingest import export_nquads
 
     def report(stats: Any) -> None:
         click.echo(
@@ -349,7 +349,7 @@ def ingest_pubmed_cmd(
     store = root.obj.get("store") or os.environ.get("IGFKG_STORE")
     if not store:
         raise click.UsageError("ingest writes to a persistent store: pass --store PATH")
-    from igfkg.ingest import ingest_pubmed_store
+    from igfkg.literature.ingest import ingest_pubmed_store
 
     ingest_pubmed_store(Path(store), list(files), workers=workers, on_file=report)
 
@@ -362,7 +362,7 @@ def ingest_pubmed_cmd(
 @_handled
 def ingest_mesh_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """Ingest MeSH descriptor, qualifier or supplementary XML, or a tree-number table."""
-    from igfkg.meshingest import ingest_mesh
+    from igfkg.literature.mesh import ingest_mesh
 
     for stats in ingest_mesh(_persistent(ctx), list(files)):
         click.echo(
@@ -381,7 +381,7 @@ def index_cmd(ctx: click.Context) -> None:
     otherwise count every graph)."""
     import time
 
-    from igfkg.litindex import INDEX_GRAPH, ensure_index
+    from igfkg.literature.index import INDEX_GRAPH, ensure_index
 
     kg = _persistent(ctx)
     start = time.perf_counter()
@@ -402,7 +402,7 @@ def index_cmd(ctx: click.Context) -> None:
 @_handled
 def validate_cmd(ctx: click.Context, files: tuple[Path, ...], engine: str) -> None:
     """SHACL-validate the graph, or the given data FILES (with the bundled ontology)."""
-    from igfkg.validation import validate_files
+    from igfkg.quality.validation import validate_files
 
     report = validate_files(list(files), engine) if files else _graph(ctx).validate(engine=engine)
     click.echo(report.text(), nl=False)
@@ -417,7 +417,7 @@ def validate_cmd(ctx: click.Context, files: tuple[Path, ...], engine: str) -> No
 @_handled
 def qc_cmd(ctx: click.Context, fmt: str) -> None:
     """ODK-style ontology QC (queries/qc/*-violation.rq); exit 1 on any ERROR violation."""
-    from igfkg.qc import run_checks
+    from igfkg.quality.qc import run_checks
 
     report = run_checks(_graph(ctx))
     click.echo(report.tsv() if fmt == "tsv" else report.text(), nl=False)
@@ -435,7 +435,7 @@ def qc_cmd(ctx: click.Context, fmt: str) -> None:
 @_handled
 def reason_cmd(ctx: click.Context, materialize: bool) -> None:
     """Check consistency and coherence with HermiT (needs Java); optionally materialise."""
-    from igfkg.reasoning import check_consistency
+    from igfkg.quality.reasoning import check_consistency
 
     kg = _graph(ctx)
     report = check_consistency(kg.export("nt"))
@@ -461,7 +461,7 @@ def reason_cmd(ctx: click.Context, materialize: bool) -> None:
 def build_cmd(ctx: click.Context, output: Path) -> None:
     """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML, the
     SSSOM mappings and a VoID/DCAT description with checksums."""
-    from igfkg.release import build
+    from igfkg.release.build import build
 
     for artefact in build(_graph(ctx), output):
         click.echo(f"{artefact.sha256}  {output / artefact.name}")
@@ -496,7 +496,7 @@ def load_cmd(
     Without FILES, loads the release graphs (ontology, kb, mappings, queries). Each file is
     parsed locally first, so a malformed file is reported and nothing is sent.
     """
-    from igfkg.loading import load_files, load_release
+    from igfkg.release.load import load_files, load_release
 
     auth = (user, password or "") if user else None
     loaded = (
@@ -513,7 +513,7 @@ def load_cmd(
 @_handled
 def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
     """Serve the graph as a SPARQL endpoint (Oxigraph server, with its query UI)."""
-    from igfkg.loading import serve
+    from igfkg.release.load import serve
 
     serve(ctx.obj["store"], host, port, announce=click.echo)
 

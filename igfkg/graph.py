@@ -16,22 +16,23 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from igfkg import names, resources
-from igfkg.backends import Backend, OxigraphBackend, RdflibBackend
-from igfkg.errors import UnknownNameError
-from igfkg.namespaces import (
+from igfkg.core import resources
+from igfkg.core.errors import UnknownNameError
+from igfkg.core.namespaces import (
     GRAPH_KB,
     GRAPH_ONTOLOGY,
     expand_curie,
 )
-from igfkg.results import Result, Term
+from igfkg.core.results import Result, Term
+from igfkg.explore import names
+from igfkg.store.backends import Backend, OxigraphBackend, RdflibBackend
 
 if TYPE_CHECKING:
     import rdflib
 
-    from igfkg.describe import Description
-    from igfkg.search import NameIndex, SearchHit
-    from igfkg.traversal import Edge
+    from igfkg.explore.describe import Description
+    from igfkg.explore.search import NameIndex, SearchHit
+    from igfkg.explore.traversal import Edge
 
 __all__ = ["BACKENDS", "KnowledgeGraph", "open"]
 
@@ -61,7 +62,7 @@ def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
             raise ValueError("the rdflib backend is in memory only; use 'rdflib:'")
         backend = RdflibBackend()
     elif kind == "sparql":
-        from igfkg.remote import SparqlBackend
+        from igfkg.store.remote import SparqlBackend
 
         return KnowledgeGraph(SparqlBackend(location))
     else:
@@ -108,7 +109,7 @@ class KnowledgeGraph:
         self.backend.load_file(Path(path), graph, fmt)
         self._changed()
         if self._local():
-            from igfkg.litindex import drop_update
+            from igfkg.literature.index import drop_update
 
             self.backend.update(drop_update(graph))  # recounted when next needed
 
@@ -143,7 +144,7 @@ class KnowledgeGraph:
         >>> len(kg.query("adverse-effects", drug="rhIGF-1", limit=2, offset=1))
         2
         """
-        from igfkg.catalog import catalog
+        from igfkg.explore.catalog import catalog
 
         return catalog().get(query_id).run(self, params, limit=limit, offset=offset)
 
@@ -154,14 +155,14 @@ class KnowledgeGraph:
         15832492``, ``D007334``, ``DB01277``, ``P05019``), label or exact synonym. Names are
         compared normalised: case, spaces, hyphens, Greek letters, Roman numerals, British
         spelling. A name several entities share, or that only related synonyms fit, raises
-        :class:`~igfkg.errors.AmbiguousNameError` listing them. The titles of ingested articles
+        :class:`~igfkg.core.errors.AmbiguousNameError` listing them. The titles of ingested articles
         are matched as spelled (or lower-case, Sentence case, Title Case or upper-case), so that
         no lookup scans millions of titles.
 
         Successful lookups are cached until the graph is next loaded or updated.
 
-        >>> from igfkg.errors import AmbiguousNameError
-        >>> from igfkg.namespaces import compact
+        >>> from igfkg.core.errors import AmbiguousNameError
+        >>> from igfkg.core.namespaces import compact
         >>> kg = open()
         >>> [compact(kg.resolve(n).value) for n in ("NIDDM", "IGF-I", "DB01277", "HGNC:5464")]
         ['kb:type-2-diabetes', 'kb:igf-1', 'kb:mecasermin', 'kb:igf-1']
@@ -203,7 +204,7 @@ class KnowledgeGraph:
     def name_index(self) -> NameIndex:
         """The index of the KB's names, built once per state of the graph."""
         if self._names is None:
-            from igfkg.search import NameIndex
+            from igfkg.explore.search import NameIndex
 
             self._names = NameIndex.build(self)
         return self._names
@@ -212,7 +213,7 @@ class KnowledgeGraph:
 
     def describe(self, entity: str) -> Description:
         """Everything about one entity (given by IRI, CURIE or label), grouped, with evidence."""
-        from igfkg.describe import describe
+        from igfkg.explore.describe import describe
 
         return describe(self, self.resolve(entity))
 
@@ -231,7 +232,7 @@ class KnowledgeGraph:
         >>> sorted(e.object_label for e in kg.neighbors("mecasermin", predicate="igfkg:testedIn"))
         ['clinical trials in humans', 'experimental studies']
         """
-        from igfkg.traversal import neighbors
+        from igfkg.explore.traversal import neighbors
 
         pred = self._predicate(predicate) if predicate else None
         return neighbors(
@@ -248,7 +249,7 @@ class KnowledgeGraph:
         >>> [[e.predicate_label for e in p] for p in kg.paths("rhIGF-1", "IGF-1")]
         [['is recombinant form of']]
         """
-        from igfkg.traversal import paths
+        from igfkg.explore.traversal import paths
 
         return paths(
             self, self.resolve(start), self.resolve(end), max_length, include_hedged=include_hedged
@@ -260,13 +261,13 @@ class KnowledgeGraph:
         >>> open().ancestors("T2DM")
         ['https://w3id.org/igfkg/kb/diabetes-mellitus']
         """
-        from igfkg.traversal import ancestors
+        from igfkg.explore.traversal import ancestors
 
         return ancestors(self, self.resolve(entity))
 
     def descendants(self, entity: str) -> list[str]:
         """IRIs below the entity (rdfs:subClassOf, skos:broader, meshv:broaderDescriptor)."""
-        from igfkg.traversal import descendants
+        from igfkg.explore.traversal import descendants
 
         return descendants(self, self.resolve(entity))
 
@@ -285,7 +286,7 @@ class KnowledgeGraph:
 
     def materialize(self) -> int:
         """Write the OWL 2 RL closure into the inferred named graph; return its size."""
-        from igfkg.inference import materialize
+        from igfkg.quality.inference import materialize
 
         count = materialize(self)
         self._changed()
@@ -298,7 +299,7 @@ class KnowledgeGraph:
         self.backend.update(text)
         self._changed()
         if self._local():
-            from igfkg.litindex import invalidate_update
+            from igfkg.literature.index import invalidate_update
 
             self.backend.update(invalidate_update())  # any graph may have changed
 
@@ -345,7 +346,7 @@ class KnowledgeGraph:
         return ds
 
     def validate(self, *, extra: list[Path] | None = None, engine: str = "auto") -> Any:
-        """Validate the graph against the bundled SHACL shapes (see :mod:`igfkg.validation`)."""
-        from igfkg.validation import validate_graph
+        """Validate the graph against the bundled SHACL shapes (:mod:`igfkg.quality.validation`)."""
+        from igfkg.quality.validation import validate_graph
 
         return validate_graph(self, extra=extra, engine=engine)

@@ -1,6 +1,6 @@
 """Real triple-store servers for tests: Virtuoso (Debian's virtuoso-opensource) on loopback.
 
-The Oxigraph server lives in :mod:`igfkg.server`; Virtuoso is only needed by the tests.
+The Oxigraph server lives in :mod:`igfkg.store.server`; Virtuoso is only needed by the tests.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from igfkg.server import ManagedServer, free_port
+from igfkg.store.server import ManagedServer, free_port
 
 _INI = """[Database]
 DatabaseFile = {d}/virtuoso.db

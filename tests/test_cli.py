@@ -206,7 +206,7 @@ def test_serve_answers_queries_and_stops_cleanly() -> None:
     import time
 
     import igfkg
-    from igfkg.server import free_port
+    from igfkg.store.server import free_port
 
     port = free_port()
     proc = subprocess.Popen(

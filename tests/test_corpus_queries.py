@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import igfkg
-from igfkg.errors import UnknownNameError
+from igfkg.core.errors import UnknownNameError
 from igfkg.graph import KnowledgeGraph
-from igfkg.ingest import ingest_pubmed
-from igfkg.meshingest import ingest_mesh
+from igfkg.literature.ingest import ingest_pubmed
+from igfkg.literature.mesh import ingest_mesh
 
 from .conftest import DATA
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from igfkg.core.namespaces import KB
 from igfkg.graph import KnowledgeGraph
-from igfkg.namespaces import KB
 
 IG = "https://w3id.org/igfkg/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

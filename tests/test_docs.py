@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from igfkg.catalog import catalog
 from igfkg.cli import main
+from igfkg.explore.catalog import catalog
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import igfkg
-from igfkg.fastshacl import UnsupportedShapeError, compile_shapes
-from igfkg.ingest import ingest_pubmed
-from igfkg.validation import Violation, validate_graph
+from igfkg.literature.ingest import ingest_pubmed
+from igfkg.quality.fastshacl import UnsupportedShapeError, compile_shapes
+from igfkg.quality.validation import Violation, validate_graph
 
 from .conftest import DATA
 

@@ -11,7 +11,7 @@ import rdflib
 
 import igfkg
 from igfkg.graph import KnowledgeGraph
-from igfkg.release import build
+from igfkg.release.build import build
 
 from .hedges import Claim, broken, broken_at, claims
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import igfkg
 from igfkg.cli import main
-from igfkg.errors import DataFileError
+from igfkg.core.errors import DataFileError
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import igfkg
-from igfkg.errors import DataFileError
+from igfkg.core.errors import DataFileError
 from igfkg.graph import KnowledgeGraph
-from igfkg.ingest import PAIR_GRAPH, ingest_pubmed, source_graph
-from igfkg.litindex import INDEX_GRAPH
-from igfkg.meshingest import ingest_mesh
+from igfkg.literature.index import INDEX_GRAPH
+from igfkg.literature.ingest import PAIR_GRAPH, ingest_pubmed, source_graph
+from igfkg.literature.mesh import ingest_mesh
 
 from .conftest import DATA
 

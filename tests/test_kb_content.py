@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from igfkg.core.namespaces import KB
 from igfkg.graph import KnowledgeGraph
-from igfkg.namespaces import KB
 
 from .conftest import DATA
 

@@ -10,9 +10,9 @@ import pytest
 
 import igfkg
 from igfkg.graph import KnowledgeGraph
-from igfkg.ingest import ingest_pubmed, ingest_pubmed_store, source_graph
-from igfkg.litindex import INDEX_GRAPH, ensure_index
-from igfkg.meshingest import ingest_mesh
+from igfkg.literature.index import INDEX_GRAPH, ensure_index
+from igfkg.literature.ingest import ingest_pubmed, ingest_pubmed_store, source_graph
+from igfkg.literature.mesh import ingest_mesh
 
 from .conftest import DATA
 
@@ -204,7 +204,7 @@ def test_cli_index_counts_a_bulk_loaded_store_once(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from igfkg.cli import main
-    from igfkg.ingest import export_nquads
+    from igfkg.literature.ingest import export_nquads
 
     shards = tmp_path / "nq"
     export_nquads([articles_xml(tmp_path / "first.xml", FIRST)], shards, workers=1)

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from igfkg.cli import main
-from igfkg.errors import AmbiguousNameError, ParameterError, UnknownNameError
+from igfkg.core.errors import AmbiguousNameError, ParameterError, UnknownNameError
+from igfkg.core.namespaces import compact, expand_curie
 from igfkg.graph import KnowledgeGraph
-from igfkg.namespaces import compact, expand_curie
 
 from .conftest import DATA
 

@@ -7,8 +7,8 @@ import re
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from igfkg import resources
-from igfkg.catalog import catalog
+from igfkg.core import resources
+from igfkg.explore.catalog import catalog
 
 IGFKG = "https://w3id.org/igfkg/"
 ONTOLOGY = rdflib.URIRef(IGFKG + "ontology")

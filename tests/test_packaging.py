@@ -67,7 +67,7 @@ def test_installed_wheel_runs_a_query_outside_the_repo(wheel: Path, tmp_path: Pa
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     probe = subprocess.run(
-        [str(python), "-c", "import igfkg.resources as r; print(r.data_root())"],
+        [str(python), "-c", "import igfkg.core.resources as r; print(r.data_root())"],
         cwd=elsewhere,
         check=True,
         capture_output=True,

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 import igfkg
-from igfkg.catalog import catalog, parse_query_file
 from igfkg.cli import main
-from igfkg.errors import ParameterError
+from igfkg.core.errors import ParameterError
+from igfkg.explore.catalog import catalog, parse_query_file
 from igfkg.graph import KnowledgeGraph
 
 from .test_corpus_queries import _cases as corpus_cases

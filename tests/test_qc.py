@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import igfkg
 from igfkg.cli import main
-from igfkg.qc import load_checks, run_checks
+from igfkg.quality.qc import load_checks, run_checks
 
 from .conftest import DATA
 

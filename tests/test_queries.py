@@ -9,9 +9,9 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from igfkg import resources
-from igfkg.catalog import catalog, parse_query_file
-from igfkg.errors import ParameterError, UnknownNameError, UnknownQueryError
+from igfkg.core import resources
+from igfkg.core.errors import ParameterError, UnknownNameError, UnknownQueryError
+from igfkg.explore.catalog import catalog, parse_query_file
 from igfkg.graph import KnowledgeGraph
 
 from .conftest import DATA
@@ -173,7 +173,7 @@ def test_hostile_values_are_bound_as_terms_not_text(kg: KnowledgeGraph, hostile:
     ],
 )
 def test_resolve(kg: KnowledgeGraph, name: str, iri: str) -> None:
-    from igfkg.namespaces import expand_curie
+    from igfkg.core.namespaces import expand_curie
 
     expected = expand_curie(iri)
     if name == "mesh:d003924":

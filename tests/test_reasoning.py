@@ -8,7 +8,7 @@ import pytest
 
 import igfkg
 from igfkg.graph import KnowledgeGraph
-from igfkg.reasoning import check_consistency
+from igfkg.quality.reasoning import check_consistency
 
 pytestmark = pytest.mark.skipif(
     shutil.which("java") is None, reason="HermiT needs Java"

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import rdflib
 
 import igfkg
-from igfkg.release import build
+from igfkg.release.build import build
 
 EXPECTED = {
     "igfkg-ontology.ttl",

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 import igfkg
 from igfkg.cli import main
 from igfkg.graph import KnowledgeGraph
-from igfkg.remote import GraphStore, RemoteError
-from igfkg.server import OxigraphServer
+from igfkg.store.remote import GraphStore, RemoteError
+from igfkg.store.server import OxigraphServer
 
 from .conftest import DATA
 from .servers import Virtuoso
@@ -25,7 +25,7 @@ KB_GRAPH = "https://w3id.org/igfkg/graph/kb"
 
 def _cases() -> list[tuple[str, str, dict[str, str]]]:
     """The golden cases of queries on asserted triples (the servers hold no inferred graph)."""
-    from igfkg.catalog import catalog
+    from igfkg.explore.catalog import catalog
 
     with (GOLDEN / "manifest.tsv").open(encoding="utf-8") as handle:
         return [
@@ -149,8 +149,8 @@ def corpus_on_server(server: Server) -> tuple[KnowledgeGraph, KnowledgeGraph]:
     literature index), every named graph of it PUT on the server: (embedded, remote)."""
     import pyoxigraph as ox
 
-    from igfkg.ingest import ingest_pubmed
-    from igfkg.meshingest import ingest_mesh
+    from igfkg.literature.ingest import ingest_pubmed
+    from igfkg.literature.mesh import ingest_mesh
 
     from .test_corpus_queries import corpus_files
 
@@ -194,7 +194,7 @@ def test_literature_query_over_http_equals_embedded(
 
 
 def _inference_cases() -> list[tuple[str, str, dict[str, str]]]:
-    from igfkg.catalog import catalog
+    from igfkg.explore.catalog import catalog
 
     with (GOLDEN / "manifest.tsv").open(encoding="utf-8") as handle:
         return [
@@ -205,8 +205,8 @@ def _inference_cases() -> list[tuple[str, str, dict[str, str]]]:
 
 
 def test_inference_query_without_the_closure_says_what_to_load(server: Server) -> None:
-    from igfkg.errors import QueryError
-    from igfkg.inference import GRAPH_INFERRED
+    from igfkg.core.errors import QueryError
+    from igfkg.quality.inference import GRAPH_INFERRED
 
     remote = igfkg.open(f"sparql:{server.query}")
     assert not remote.has_inferred()
@@ -219,8 +219,8 @@ def test_inference_query_without_the_closure_says_what_to_load(server: Server) -
 
 def _with_closure(server: Server, tmp_path: Path) -> KnowledgeGraph:
     """The server's graph, with the release's OWL 2 RL closure loaded as the error says."""
-    from igfkg.inference import GRAPH_INFERRED
-    from igfkg.release import build
+    from igfkg.quality.inference import GRAPH_INFERRED
+    from igfkg.release.build import build
 
     remote = igfkg.open(f"sparql:{server.query}")
     if not remote.has_inferred():

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from igfkg import resources
+from igfkg.core import resources
+from igfkg.core.namespaces import compact, expand_curie
 from igfkg.graph import KnowledgeGraph
-from igfkg.namespaces import compact, expand_curie
-from igfkg.validation import read_rdf, shapes_graph, validate_files, validate_graph
+from igfkg.quality.validation import read_rdf, shapes_graph, validate_files, validate_graph
 
 from .conftest import DATA
 

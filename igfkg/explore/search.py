@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from igfkg.errors import ParameterError
-from igfkg.namespaces import GRAPH_KB, GRAPH_ONTOLOGY, IGFKG, compact
+from igfkg.core.errors import ParameterError
+from igfkg.core.namespaces import GRAPH_KB, GRAPH_ONTOLOGY, IGFKG, compact
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph

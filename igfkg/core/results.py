@@ -25,7 +25,7 @@ from typing import Any, overload
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from igfkg.namespaces import compact
+from igfkg.core.namespaces import compact
 
 __all__ = ["FORMATS", "Result", "Row", "Term", "term_to_text"]
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from igfkg import resources
-from igfkg.namespaces import compact
-from igfkg.results import term_to_text
+from igfkg.core import resources
+from igfkg.core.namespaces import compact
+from igfkg.core.results import term_to_text
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.namespaces import compact
+from igfkg.core.namespaces import compact
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph

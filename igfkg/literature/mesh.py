@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.backends import OxigraphBackend
-from igfkg.errors import DataFileError
-from igfkg.ingest import source_graph
-from igfkg.pubmed import _open
-from igfkg.rdfwriter import iri, literal
+from igfkg.core.errors import DataFileError
+from igfkg.core.rdfwriter import iri, literal
+from igfkg.literature.ingest import source_graph
+from igfkg.literature.pubmed import _open
+from igfkg.store.backends import OxigraphBackend
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph
@@ -204,7 +204,7 @@ def ingest_mesh(kg: KnowledgeGraph, paths: list[Path]) -> list[MeshStats]:
             )
         stats.ntriples = b""
     kg._changed()
-    from igfkg.litindex import ensure_index
+    from igfkg.literature.index import ensure_index
 
     ensure_index(kg)  # the MeSH tree decides which descriptors count for which entity
     return parsed

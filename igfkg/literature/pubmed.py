@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from igfkg.errors import DataFileError
+from igfkg.core.errors import DataFileError
 
 __all__ = ["Article", "Deletion", "Heading", "read_records"]
 

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg import resources
-from igfkg.errors import ParameterError, QueryError, UnknownQueryError
-from igfkg.results import Result, Term
+from igfkg.core import resources
+from igfkg.core.errors import ParameterError, QueryError, UnknownQueryError
+from igfkg.core.results import Result, Term
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph
@@ -144,7 +144,7 @@ class CannedQuery:
         loaded)."""
         if self.inference and not kg.has_inferred():
             if kg.backend.name == "sparql":
-                from igfkg.inference import GRAPH_INFERRED
+                from igfkg.quality.inference import GRAPH_INFERRED
 
                 # Materialising would download the whole remote store: say what to load.
                 raise QueryError(
@@ -155,7 +155,7 @@ class CannedQuery:
                 )
             kg.materialize()
         if self.literature_index and kg.backend.name != "sparql" and not kg._index_current:
-            from igfkg.litindex import ensure_index
+            from igfkg.literature.index import ensure_index
 
             ensure_index(kg)  # about a millisecond when current; recounts only what changed
             # An in-memory store changes only through igfkg in this process, which resets this;

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from igfkg.namespaces import compact
-from igfkg.validation import ValidationReport, Violation, shapes_graph
+from igfkg.core.namespaces import compact
+from igfkg.quality.validation import ValidationReport, Violation, shapes_graph
 
 if TYPE_CHECKING:
     import rdflib

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.namespaces import BASE
+from igfkg.core.namespaces import BASE
 
 if TYPE_CHECKING:
-    from igfkg.backends import Backend
     from igfkg.graph import KnowledgeGraph
+    from igfkg.store.backends import Backend
 
 __all__ = [
     "INDEX_GRAPH",
@@ -360,7 +360,7 @@ def _cascade(
 
 
 def _named_graphs(backend: Backend) -> set[str]:
-    from igfkg.backends import OxigraphBackend
+    from igfkg.store.backends import OxigraphBackend
 
     if isinstance(backend, OxigraphBackend):
         names = backend.store.named_graphs()

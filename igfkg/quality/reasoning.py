@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from igfkg.namespaces import compact
+from igfkg.core.namespaces import compact
 
 __all__ = ["ReasonerReport", "check_consistency"]
 
@@ -88,7 +88,7 @@ def explain_disjointness(ntriples: bytes) -> list[str]:
     (or class under) two disjoint classes, with the types that lead there."""
     import pyoxigraph as ox
 
-    from igfkg.inference import inferred_triples
+    from igfkg.quality.inference import inferred_triples
 
     asserted = [
         ox.Triple(q.subject, q.predicate, q.object)

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.inference import GRAPH_INFERRED, inferred_triples
-from igfkg.litindex import INDEX_GRAPH, index_triples
-from igfkg.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
+from igfkg.core.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
+from igfkg.literature.index import INDEX_GRAPH, index_triples
+from igfkg.quality.inference import GRAPH_INFERRED, inferred_triples
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph
@@ -70,7 +70,7 @@ def _version(kg: KnowledgeGraph) -> str:
 def partition(kg: KnowledgeGraph) -> dict[str, list[ox.Triple]]:
     """The release graphs: mappings (skos:*Match of KB entities) split out of the KB, plus the
     query catalog as SIB sparql-examples."""
-    from igfkg.catalog import catalog
+    from igfkg.explore.catalog import catalog
 
     parts: dict[str, list[ox.Triple]] = {name: [] for name in _PARTS}
     by_graph = {GRAPH_ONTOLOGY: "ontology", GRAPH_KB: "kb"}

@@ -23,8 +23,8 @@ from typing import Any, ClassVar
 
 import pyoxigraph as ox
 
-from igfkg.errors import DataFileError, QueryError, ReadOnlyError
-from igfkg.results import Result, Term
+from igfkg.core.errors import DataFileError, QueryError, ReadOnlyError
+from igfkg.core.results import Result, Term
 
 __all__ = ["Backend", "OxigraphBackend", "RdflibBackend", "rdf_format"]
 
@@ -138,7 +138,7 @@ def check_read_only(query: str) -> None:
     ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    igfkg.errors.ReadOnlyError: SPARQL SERVICE (federated queries) is disabled: ...
+    igfkg.core.errors.ReadOnlyError: SPARQL SERVICE (federated queries) is disabled: ...
     """
     if _SERVICE.search(_code(query)):
         raise ReadOnlyError(
@@ -249,7 +249,7 @@ def parse_quads(data: bytes, fmt: str, graph: str | None, source: str = "<data>"
     >>> parse_quads(b"<http://x/a> <http://x/p> .", "nt", None, "bad.nt")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    igfkg.errors.DataFileError: bad.nt:1:27: The object of a triple must be an IRI, a blank node ...
+    igfkg.core.errors.DataFileError: bad.nt:1:27: The object of a triple must be an IRI, ...
     """
     fmt = rdf_format(fmt)
     target: ox.NamedNode | ox.DefaultGraph = ox.NamedNode(graph) if graph else ox.DefaultGraph()
@@ -395,7 +395,7 @@ class RdflibBackend(Backend):
     def load_data(self, data: bytes, fmt: str, graph: str, source: str = "<data>") -> None:
         # Oxigraph parses (fast, with line numbers); rdflib receives the checked triples.
         quads = parse_quads(data, fmt, graph, source)
-        from igfkg.convert import to_rdflib_term
+        from igfkg.core.convert import to_rdflib_term
 
         for q in quads:
             ctx = self.dataset.graph(to_rdflib_term(q.graph_name))
@@ -406,7 +406,7 @@ class RdflibBackend(Backend):
     def raw_query(self, query: str, bindings: Mapping[str, Term]) -> Result | list[ox.Triple]:
         from pyparsing import ParseException
 
-        from igfkg.convert import from_rdflib_term, to_rdflib_term
+        from igfkg.core.convert import from_rdflib_term, to_rdflib_term
 
         init = {k: to_rdflib_term(v) for k, v in bindings.items()}
         try:
@@ -437,7 +437,7 @@ class RdflibBackend(Backend):
             raise QueryError(f"SPARQL update syntax error: {error}") from None
 
     def quads(self) -> Iterable[ox.Quad]:
-        from igfkg.convert import from_rdflib_term
+        from igfkg.core.convert import from_rdflib_term
 
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
             graph = (
@@ -457,7 +457,7 @@ class RdflibBackend(Backend):
         """The quads matching a pattern (None: any), named graphs only."""
         import rdflib
 
-        from igfkg.convert import from_rdflib_term
+        from igfkg.core.convert import from_rdflib_term
 
         def term(node: ox.NamedNode | None) -> rdflib.URIRef | None:
             return None if node is None else rdflib.URIRef(node.value)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.backends import QUAD_FORMATS, parse_quads, rdf_format
-from igfkg.remote import GraphStore
+from igfkg.store.backends import QUAD_FORMATS, parse_quads, rdf_format
+from igfkg.store.remote import GraphStore
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph
@@ -28,8 +28,8 @@ def load_release(
     endpoint: str, kg: KnowledgeGraph, auth: tuple[str, str] | None = None
 ) -> list[tuple[str, int]]:
     """PUT each release graph of ``kg`` (ontology, kb, mappings, queries) into the store."""
-    from igfkg.inference import GRAPH_INFERRED
-    from igfkg.release import _PARTS, canonical_quads, partition
+    from igfkg.quality.inference import GRAPH_INFERRED
+    from igfkg.release.build import _PARTS, canonical_quads, partition
 
     store = GraphStore(endpoint, auth)
     by_graph: dict[str, list[ox.Triple]] = {iri: [] for iri in _PARTS.values()}
@@ -72,9 +72,9 @@ def serve(
     persistent store (loading the bundled graph first if it is empty); otherwise serve a
     temporary store bulk-loaded with the release N-Quads."""
     from igfkg.graph import open as open_graph
-    from igfkg.inference import GRAPH_INFERRED
-    from igfkg.release import canonical_quads, partition
-    from igfkg.server import OxigraphServer, bulk_load
+    from igfkg.quality.inference import GRAPH_INFERRED
+    from igfkg.release.build import canonical_quads, partition
+    from igfkg.store.server import OxigraphServer, bulk_load
 
     with tempfile.TemporaryDirectory(prefix="igfkg-serve-") as tmp:
         if store is not None:

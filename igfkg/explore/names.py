@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.backends import OxigraphBackend
-from igfkg.errors import AmbiguousNameError, ParameterError, UnknownNameError
-from igfkg.namespaces import GRAPH_SOURCES, IGFKG, KB, PREFIXES, expand_curie
-from igfkg.results import Row, Term
-from igfkg.search import Entry, NameIndex
+from igfkg.core.errors import AmbiguousNameError, ParameterError, UnknownNameError
+from igfkg.core.namespaces import GRAPH_SOURCES, IGFKG, KB, PREFIXES, expand_curie
+from igfkg.core.results import Row, Term
+from igfkg.explore.search import Entry, NameIndex
+from igfkg.store.backends import OxigraphBackend
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from igfkg import resources
-from igfkg.errors import DataFileError
-from igfkg.namespaces import GRAPH_ONTOLOGY, compact
+from igfkg.core import resources
+from igfkg.core.errors import DataFileError
+from igfkg.core.namespaces import GRAPH_ONTOLOGY, compact
 
 if TYPE_CHECKING:
     import rdflib
@@ -136,7 +136,7 @@ def read_rdf(paths: Iterable[Path]) -> rdflib.Graph:
     import pyoxigraph as ox
     import rdflib
 
-    from igfkg.backends import _OX, rdf_format, syntax_error
+    from igfkg.store.backends import _OX, rdf_format, syntax_error
 
     out = rdflib.Graph()
     for path in paths:
@@ -165,8 +165,8 @@ def validate_files(paths: Iterable[Path], engine: str = "auto") -> ValidationRep
     """Validate RDF data files against the bundled shapes, with the bundled ontology."""
     paths = list(paths)
     if engine != "pyshacl":
-        from igfkg.backends import OxigraphBackend
         from igfkg.graph import KnowledgeGraph
+        from igfkg.store.backends import OxigraphBackend
 
         kg = KnowledgeGraph(OxigraphBackend())
         for path in resources.ontology_files():
@@ -181,7 +181,7 @@ def validate_files(paths: Iterable[Path], engine: str = "auto") -> ValidationRep
 
 def _fast(kg: KnowledgeGraph, engine: str) -> ValidationReport | None:
     """The fast engine's report, or None when it cannot compile the shapes (auto only)."""
-    from igfkg.fastshacl import UnsupportedShapeError, compile_shapes, validate_fast
+    from igfkg.quality.fastshacl import UnsupportedShapeError, compile_shapes, validate_fast
 
     try:
         compiled = compile_shapes()
@@ -201,7 +201,7 @@ def validate_graph(
     pySHACL)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
-    from igfkg.backends import OxigraphBackend
+    from igfkg.store.backends import OxigraphBackend
 
     if not extra and (
         engine == "fast" or (engine == "auto" and isinstance(kg.backend, OxigraphBackend))
@@ -211,7 +211,7 @@ def validate_graph(
             return report
     import rdflib
 
-    from igfkg.convert import to_rdflib_term
+    from igfkg.core.convert import to_rdflib_term
 
     data = rdflib.Graph()
     for quad in kg.backend.quads():

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.namespaces import compact
-from igfkg.traversal import Edge, neighbors
+from igfkg.core.namespaces import compact
+from igfkg.explore.traversal import Edge, neighbors
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.namespaces import BASE
+from igfkg.core.namespaces import BASE
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph
@@ -57,7 +57,7 @@ def inferred_triples(asserted: list[ox.Triple]) -> list[ox.Triple]:
     import rdflib
     import reasonable
 
-    from igfkg.convert import from_rdflib_term
+    from igfkg.core.convert import from_rdflib_term
 
     graph = rdflib.Graph()
     graph.parse(data=ox.serialize(asserted, format=ox.RdfFormat.N_TRIPLES), format="nt")

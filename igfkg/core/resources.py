@@ -22,7 +22,7 @@ def data_root() -> Path:
     packaged = Path(str(files("igfkg"))) / "_data"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]
 
 
 def ontology_files() -> list[Path]:

@@ -18,9 +18,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from igfkg.backends import QUAD_FORMATS, Backend, _strip_prologue, rdf_format, with_values
-from igfkg.errors import QueryError
-from igfkg.results import Result, Term
+from igfkg.core.errors import QueryError
+from igfkg.core.results import Result, Term
+from igfkg.store.backends import QUAD_FORMATS, Backend, _strip_prologue, rdf_format, with_values
 
 __all__ = ["GraphStore", "SparqlBackend", "term_from_json"]
 

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.backends import CONTROL_GRAPH, IN_PROGRESS, OxigraphBackend
-from igfkg.litindex import (
+from igfkg.core.namespaces import GRAPH_SOURCES
+from igfkg.core.rdfwriter import XSD, iri, literal
+from igfkg.literature.index import (
     EntityMap,
     drop_update,
     entity_map,
@@ -29,9 +30,8 @@ from igfkg.litindex import (
     index_update,
     recount_store,
 )
-from igfkg.namespaces import GRAPH_SOURCES
-from igfkg.pubmed import Article, Deletion, read_records
-from igfkg.rdfwriter import XSD, iri, literal
+from igfkg.literature.pubmed import Article, Deletion, read_records
+from igfkg.store.backends import CONTROL_GRAPH, IN_PROGRESS, OxigraphBackend
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph
@@ -197,8 +197,8 @@ def parse_file(
     mapping: EntityMap | None = None,
 ) -> FileStats:
     """Parse one file completely into N-Triples (raises DataFileError on bad input). With
-    ``mapping`` (descriptor -> KB entities, :mod:`igfkg.litindex`), the entities each article
-    is indexed for are collected for the literature index, on the worker."""
+    ``mapping`` (descriptor -> KB entities, :mod:`igfkg.literature.index`), the entities each
+    article is indexed for are collected for the literature index, on the worker."""
     start = time.perf_counter()
     stats = FileStats(str(path), source_graph(path))
     stats.entity_digest = mapping.digest if mapping is not None else ""
@@ -289,8 +289,8 @@ def write_file(
     to be there, updated here) go to the pair graph first; they are vocabulary, true whatever
     happens to the file, and are never removed by ingest.
 
-    The literature index is kept current with ``mapping`` (:mod:`igfkg.litindex`): a new graph
-    is counted from the parsed records, graphs that lost or kept older articles are recounted
+    The literature index is kept current with ``mapping`` (:mod:`igfkg.literature.index`): a new
+    graph is counted from the parsed records, graphs that lost or kept older articles are recounted
     from the store. Without ``mapping`` their counts are only marked out of date."""
     known = known_pairs(store) if pairs is None else pairs
     new_pairs = stats.pairs - known
@@ -529,7 +529,7 @@ def ingest_pubmed_store(
     other igfkg processes can read between files (they wait for the store, then see whole
     files only)."""
     from igfkg.graph import open as open_graph
-    from igfkg.pubmed import is_medline
+    from igfkg.literature.pubmed import is_medline
 
     def graph() -> KnowledgeGraph:
         return open_graph(f"oxigraph:{path}")
@@ -568,7 +568,7 @@ def ingest_pubmed(
     backend = kg.backend
     if not isinstance(backend, OxigraphBackend):
         raise ValueError("ingest writes to the embedded Oxigraph store (oxigraph: or --store)")
-    from igfkg.pubmed import is_medline
+    from igfkg.literature.pubmed import is_medline
 
     lookup = _mesh_lookup(kg) if any(is_medline(p) for p in paths) else None
 
