@@ -8,7 +8,6 @@ Exit codes: 0 success; 1 the graph does not conform (validate) or is inconsisten
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,12 +15,12 @@ from typing import Any, TypeVar
 
 import click
 
-from igfkg.core.errors import IgfkgError
+from igfkg.core.config import settings
+from igfkg.core.errors import EXIT_FAILS, EXIT_OK, EXIT_STORE, IgfkgError
 from igfkg.core.results import FORMATS, Result
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FAILS, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -46,7 +45,9 @@ def _handled(func: F) -> F:
         except IgfkgError as error:
             if debug:
                 raise
-            message, code = f"igfkg: error: {error}", EXIT_INPUT
+            code = error.exit_code
+            kind = "store error" if code == EXIT_STORE else "error"
+            message = f"igfkg: {kind}: {error}"
         except OSError as error:
             if debug:
                 raise
@@ -209,7 +210,7 @@ def sparql_cmd(ctx: click.Context, text: str | None, file: Path | None, fmt: str
 def update_cmd(ctx: click.Context, text: str | None, file: Path | None) -> None:
     """Apply a SPARQL 1.1 Update to the persistent store given by --store (or IGFKG_STORE)."""
     update = _text_or_file(text, file, "update")
-    if not (ctx.obj["store"] or os.environ.get("IGFKG_STORE")):
+    if not (ctx.obj["store"] or settings().store):
         raise click.UsageError("updates need a persistent store: pass --store PATH")
     _graph(ctx).update(update)
     click.echo("update applied", err=True)
@@ -304,7 +305,7 @@ def ingest_group() -> None:
 
 def _persistent(ctx: click.Context) -> Any:
     root = ctx.find_root()
-    if not (root.obj.get("store") or os.environ.get("IGFKG_STORE")):
+    if not (root.obj.get("store") or settings().store):
         raise click.UsageError("ingest writes to a persistent store: pass --store PATH")
     return _graph(root)
 
@@ -346,7 +347,7 @@ def ingest_pubmed_cmd(
             report(stats)
         return
     root = ctx.find_root()
-    store = root.obj.get("store") or os.environ.get("IGFKG_STORE")
+    store = root.obj.get("store") or settings().store
     if not store:
         raise click.UsageError("ingest writes to a persistent store: pass --store PATH")
     from igfkg.literature.ingest import ingest_pubmed_store

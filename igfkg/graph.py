@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,7 +74,9 @@ def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
 
 def default_spec() -> str:
     """The store named by ``IGFKG_STORE`` (a path), else the in-memory Oxigraph store."""
-    path = os.environ.get("IGFKG_STORE")
+    from igfkg.core.config import settings
+
+    path = settings().store
     return f"oxigraph:{path}" if path else "oxigraph:"
 
 

@@ -1,25 +1,52 @@
 """Errors raised by igfkg: one shallow hierarchy under built-in exceptions.
 
+Each class carries the command line's exit code (``exit_code``): 2 for bad input, 3 for a
+store or environment failure. The CLI maps errors to codes through this attribute only.
+
 >>> issubclass(UnknownNameError, LookupError), issubclass(ParameterError, ValueError)
 (True, True)
+>>> ParameterError.exit_code, StoreError.exit_code
+(2, 3)
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "EXIT_FAILS",
+    "EXIT_INPUT",
+    "EXIT_OK",
+    "EXIT_STORE",
     "AmbiguousNameError",
+    "ConfigError",
     "DataFileError",
     "IgfkgError",
     "ParameterError",
     "QueryError",
     "ReadOnlyError",
+    "StoreError",
     "UnknownNameError",
     "UnknownQueryError",
 ]
 
 
+EXIT_OK, EXIT_FAILS, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
+
+
 class IgfkgError(Exception):
-    """Base class of every error igfkg raises on purpose."""
+    """Base class of every error igfkg raises on purpose; bad input unless a subclass says."""
+
+    exit_code: int = EXIT_INPUT
+
+
+class ConfigError(IgfkgError, ValueError):
+    """A setting (environment variable or option) whose value cannot be used."""
+
+
+class StoreError(IgfkgError, OSError):
+    """The store or the environment failed: a store that cannot be opened, a remote endpoint
+    that is unreachable or answers nonsense, a server that cannot start."""
+
+    exit_code = EXIT_STORE
 
 
 class UnknownNameError(IgfkgError, LookupError):

@@ -269,11 +269,12 @@ IN_PROGRESS = "https://w3id.org/igfkg/ingestInProgress"
 def _open_store(path: Path, timeout: float | None) -> ox.Store:
     """Open an on-disk store, waiting while another process holds it (RocksDB allows one
     process at a time): concurrent igfkg commands take turns instead of failing."""
-    import os
     import time
 
+    from igfkg.core.config import settings
+
     if timeout is None:
-        timeout = float(os.environ.get("IGFKG_LOCK_TIMEOUT", "120"))
+        timeout = settings().lock_timeout
     deadline = time.monotonic() + timeout
     delay = 0.02
     while True:

@@ -1,0 +1,56 @@
+"""Configuration read from the environment, in one place.
+
+Every setting has a default; the command line's options override them. A value that cannot be
+read is a :class:`~igfkg.core.errors.ConfigError` naming the variable and the value.
+
+>>> settings({"IGFKG_LOCK_TIMEOUT": "5"}).lock_timeout
+5.0
+>>> settings({}).store is None
+True
+>>> settings({"IGFKG_LOCK_TIMEOUT": "soon"})
+Traceback (most recent call last):
+...
+igfkg.core.errors.ConfigError: IGFKG_LOCK_TIMEOUT='soon': not a number of seconds
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from igfkg.core.errors import ConfigError
+
+__all__ = ["Settings", "settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the environment says; see the README's *Configuration* table."""
+
+    store: str | None = None  # IGFKG_STORE: a persistent store folder
+    endpoint: str | None = None  # IGFKG_ENDPOINT: a remote SPARQL endpoint
+    lock_timeout: float = 120.0  # IGFKG_LOCK_TIMEOUT: seconds to wait for a busy store
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: not a number of seconds") from None
+    if not value >= 0:
+        raise ConfigError(f"{name}={raw!r}: not a number of seconds")
+    return value
+
+
+def settings(env: Mapping[str, str] | None = None) -> Settings:
+    """The settings the environment (``os.environ`` unless given) holds."""
+    env = os.environ if env is None else env
+    return Settings(
+        store=env.get("IGFKG_STORE") or None,
+        endpoint=env.get("IGFKG_ENDPOINT") or None,
+        lock_timeout=_seconds(env, "IGFKG_LOCK_TIMEOUT", 120.0),
+    )
