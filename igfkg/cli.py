@@ -403,7 +403,7 @@ def index_cmd(ctx: click.Context) -> None:
 @_handled
 def validate_cmd(ctx: click.Context, files: tuple[Path, ...], engine: str) -> None:
     """SHACL-validate the graph, or the given data FILES (with the bundled ontology)."""
-    from igfkg.quality.validation import validate_files
+    from igfkg.graph import validate_files
 
     report = validate_files(list(files), engine) if files else _graph(ctx).validate(engine=engine)
     click.echo(report.text(), nl=False)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from igfkg.explore.search import NameIndex, SearchHit
     from igfkg.explore.traversal import Edge
 
-__all__ = ["BACKENDS", "KnowledgeGraph", "open"]
+__all__ = ["BACKENDS", "KnowledgeGraph", "open", "validate_files"]
 
 BACKENDS = ("oxigraph", "rdflib")
 #: Every backend the front door knows; ``sparql:URL`` is a remote endpoint (not bundled-loaded).
@@ -72,6 +72,26 @@ def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
     return kg
 
 
+def validate_files(paths: list[Path], engine: str = "auto") -> Any:
+    """Validate RDF data files against the bundled shapes, with the bundled ontology (a
+    :class:`~igfkg.quality.validation.ValidationReport`).
+
+    >>> validate_files([]).conforms
+    True
+    """
+    from igfkg.quality.validation import ENGINES, validate_loaded
+
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    kg = open("oxigraph:", bundled=False)
+    if engine != "pyshacl":
+        for path in resources.ontology_files():
+            kg.load(path, graph=GRAPH_ONTOLOGY)
+        for path in paths:
+            kg.load(path, graph="https://w3id.org/igfkg/graph/validate")
+    return validate_loaded(kg, list(paths), engine)
+
+
 def default_spec() -> str:
     """The store named by ``IGFKG_STORE`` (a path), else the in-memory Oxigraph store."""
     from igfkg.core.config import settings
@@ -84,12 +104,17 @@ class KnowledgeGraph:
     """The igfkg graph on one backend: canned and ad-hoc queries, lookup, traversal, checks."""
 
     def __init__(self, backend: Backend) -> None:
-        self.backend = backend
+        self._backend = backend
         self._resolved: dict[str, ox.NamedNode] = {}
         self._names: NameIndex | None = None
         # True once the literature index was checked current on a private (in-memory) store;
         # every igfkg write path resets it (see _changed).
         self._index_current = False
+
+    @property
+    def backend(self) -> Backend:
+        """The store behind the graph."""
+        return self._backend
 
     def __repr__(self) -> str:
         return f"KnowledgeGraph(backend={self.backend.name!r}, quads={len(self.backend)})"
@@ -103,12 +128,12 @@ class KnowledgeGraph:
             self.backend.load_file(path, GRAPH_ONTOLOGY)
         for path in resources.kb_files():
             self.backend.load_file(path, GRAPH_KB)
-        self._changed()
+        self.changed()
 
     def load(self, path: str | Path, *, graph: str, fmt: str | None = None) -> None:
         """Load an RDF file into the named graph ``graph``; a bad file changes nothing."""
         self.backend.load_file(Path(path), graph, fmt)
-        self._changed()
+        self.changed()
         if self._local():
             from igfkg.literature.index import drop_update
 
@@ -290,7 +315,7 @@ class KnowledgeGraph:
         from igfkg.quality.inference import materialize
 
         count = materialize(self)
-        self._changed()
+        self.changed()
         return count
 
     # -- updates -------------------------------------------------------------------------
@@ -298,21 +323,37 @@ class KnowledgeGraph:
     def update(self, text: str) -> None:
         """Apply a SPARQL 1.1 Update (the only write path besides loading files)."""
         self.backend.update(text)
-        self._changed()
+        self.changed()
         if self._local():
             from igfkg.literature.index import invalidate_update
 
             self.backend.update(invalidate_update())  # any graph may have changed
 
-    def _changed(self) -> None:
-        """Forget what was derived from the graph's content (name lookups, index checks)."""
+    def changed(self) -> None:
+        """Forget what was derived from the graph's content (name lookups, index checks);
+        every write path calls it."""
         self._resolved.clear()
         self._names = None
         self._index_current = False
 
+    _changed = changed  # the name the literature ingest still uses
+
+    def ensure_literature_index(self) -> None:
+        """Bring the literature index (:mod:`igfkg.literature.index`) up to date, on a local
+        store: about a millisecond when current, recounting only what changed. A remote store
+        is used as loaded. The only place that decides when the index is checked."""
+        if not self.backend.capabilities.local or self._index_current:
+            return
+        from igfkg.literature.index import ensure_index
+
+        ensure_index(self)
+        # An in-memory store changes only through igfkg in this process, which resets this;
+        # a store on disk may be written by another process between two queries.
+        self._index_current = self.backend.capabilities.private
+
     def _local(self) -> bool:
-        """True for the embedded backends (whose derived graphs igfkg maintains)."""
-        return self.backend.name in ("oxigraph", "rdflib")
+        """True for the backends whose derived graphs igfkg maintains."""
+        return self.backend.capabilities.local
 
     # -- interop -------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from igfkg.core.errors import ParameterError, QueryError, UnknownQueryError
 from igfkg.core.results import Result, Term
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
 __all__ = ["CannedQuery", "Catalog", "Parameter", "catalog"]
 
@@ -68,7 +68,7 @@ class CannedQuery:
     inference: bool = False
     literature_index: bool = False
 
-    def bindings(self, kg: KnowledgeGraph, values: Mapping[str, str | None]) -> dict[str, Term]:
+    def bindings(self, kg: GraphPort, values: Mapping[str, str | None]) -> dict[str, Term]:
         """Resolve parameter values (or defaults) to RDF terms keyed by query variable."""
         known = {p.name for p in self.params}
         unknown = sorted(k for k, v in values.items() if k not in known and v is not None)
@@ -128,7 +128,7 @@ class CannedQuery:
 
     def run(
         self,
-        kg: KnowledgeGraph,
+        kg: GraphPort,
         values: Mapping[str, str | None],
         *,
         limit: int | None = None,
@@ -143,7 +143,7 @@ class CannedQuery:
         index, brought up to date first on the embedded stores (a remote store is used as
         loaded)."""
         if self.inference and not kg.has_inferred():
-            if kg.backend.name == "sparql":
+            if not kg.backend.capabilities.local:
                 from igfkg.quality.inference import GRAPH_INFERRED
 
                 # Materialising would download the whole remote store: say what to load.
@@ -154,13 +154,8 @@ class CannedQuery:
                     "igfkg build)"
                 )
             kg.materialize()
-        if self.literature_index and kg.backend.name != "sparql" and not kg._index_current:
-            from igfkg.literature.index import ensure_index
-
-            ensure_index(kg)  # about a millisecond when current; recounts only what changed
-            # An in-memory store changes only through igfkg in this process, which resets this;
-            # a store on disk may be written by another process between two queries.
-            kg._index_current = getattr(kg.backend, "path", None) is None
+        if self.literature_index:
+            kg.ensure_literature_index()
         return kg.select(self.paged(limit, offset), self.bindings(kg, values))
 
 

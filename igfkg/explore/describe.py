@@ -21,7 +21,7 @@ from igfkg.core.namespaces import compact
 from igfkg.explore.traversal import Edge, neighbors
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
 __all__ = ["Description", "describe"]
 
@@ -82,7 +82,7 @@ class Description:
         return "\n".join(lines) + "\n"
 
 
-def describe(kg: KnowledgeGraph, entity: ox.NamedNode) -> Description:
+def describe(kg: GraphPort, entity: ox.NamedNode) -> Description:
     """Describe one entity."""
     bound = {"entity": entity}
     values: dict[str, list[str]] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
@@ -16,10 +16,19 @@ from igfkg.core.errors import AmbiguousNameError, ParameterError, UnknownNameErr
 from igfkg.core.namespaces import GRAPH_SOURCES, IGFKG, KB, PREFIXES, expand_curie
 from igfkg.core.results import Row, Term
 from igfkg.explore.search import Entry, NameIndex
-from igfkg.store.backends import OxigraphBackend
+from igfkg.store.port import GraphPort
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.backends import Backend
+
+
+class NamedGraphPort(GraphPort, Protocol):
+    """A graph that keeps an index of its names."""
+
+    def name_index(self) -> NameIndex:
+        """The index of the KB's names, built once per state of the graph."""
+        ...
+
 
 MESH = PREFIXES["MESH"]
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -108,7 +117,7 @@ def _spellings(text: str) -> list[dict[str, Term]]:
     ]
 
 
-def _literature(backend: OxigraphBackend, graph: ox.NamedNode) -> bool:
+def _literature(backend: Backend, graph: ox.NamedNode) -> bool:
     """True for a graph of ingested literature: a source file's graph holding articles (not a
     MeSH file's)."""
     if not graph.value.startswith(GRAPH_SOURCES):
@@ -158,7 +167,7 @@ def _identifier(text: str) -> str | None:
     return expand_curie(text) if ":" in text else None
 
 
-def _mapped(kg: KnowledgeGraph, node: ox.NamedNode) -> ox.NamedNode | None:
+def _mapped(kg: GraphPort, node: ox.NamedNode) -> ox.NamedNode | None:
     """The one KB entity that ``skos:exactMatch``-es an external IRI; else, for an identifier
     the store only mentions (no label of its own: an HGNC gene, a UniProt entry), the one that
     ``skos:closeMatch``-es it, since the identifier is still unique to one entity. None
@@ -176,9 +185,9 @@ def _mapped(kg: KnowledgeGraph, node: ox.NamedNode) -> ox.NamedNode | None:
     return None
 
 
-def resolve(kg: KnowledgeGraph, name: str) -> ox.NamedNode:
+def resolve(kg: NamedGraphPort, name: str) -> ox.NamedNode:
     """The IRI of an entity named by IRI, CURIE, bare identifier, label or synonym (see
-    :meth:`KnowledgeGraph.resolve`)."""
+    :meth:`igfkg.graph.KnowledgeGraph.resolve`)."""
     text = name.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
@@ -238,7 +247,7 @@ def _ground(index: NameIndex, text: str) -> str | None:
 
 
 def _scan(
-    kg: KnowledgeGraph,
+    kg: GraphPort,
     everywhere: str,
     in_graph: str,
     bindings: Mapping[str, Term] | None = None,
@@ -247,16 +256,16 @@ def _scan(
     (millions of article titles) with ``in_graph``, when there is any literature, on the
     embedded Oxigraph store; else ``everywhere``."""
     backend = kg.backend
-    if not isinstance(backend, OxigraphBackend):
+    if not backend.capabilities.bulk_writes:  # only those stores hold ingested literature
         return list(kg.select(everywhere, bindings))
-    names = [g for g in backend.store.named_graphs() if isinstance(g, ox.NamedNode)]
+    names = backend.named_graphs()
     kept = sorted((g for g in names if not _literature(backend, g)), key=str)
     if len(kept) == len(names):
         return list(kg.select(everywhere, bindings))
     return [row for g in kept for row in kg.select(in_graph, {**(bindings or {}), "g": g})]
 
 
-def mesh_descriptor(kg: KnowledgeGraph, name: str) -> ox.NamedNode:
+def mesh_descriptor(kg: GraphPort, name: str) -> ox.NamedNode:
     """The MeSH descriptor of an entity: itself if it is one, else its MeSH mapping."""
     node = kg.resolve(name)
     if node.value.startswith(MESH):
@@ -272,7 +281,7 @@ def mesh_descriptor(kg: KnowledgeGraph, name: str) -> ox.NamedNode:
     return ox.NamedNode(found[0][1])
 
 
-def suggest(kg: KnowledgeGraph, text: str, n: int = 5) -> list[str]:
+def suggest(kg: NamedGraphPort, text: str, n: int = 5) -> list[str]:
     """The labels of the entities closest to ``text``, best first: KB entities found by
     :meth:`NameIndex.search`, then MeSH descriptors of the store spelled alike. Never relation
     names, classes, tree numbers, qualifiers or article titles."""

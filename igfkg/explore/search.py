@@ -29,7 +29,7 @@ from igfkg.core.errors import ParameterError
 from igfkg.core.namespaces import GRAPH_KB, GRAPH_ONTOLOGY, IGFKG, compact
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
 __all__ = ["NameIndex", "SearchHit", "normalize", "tokens"]
 
@@ -177,7 +177,7 @@ class NameIndex:
         self._grounder: Any = None
 
     @classmethod
-    def build(cls, kg: KnowledgeGraph) -> NameIndex:
+    def build(cls, kg: GraphPort) -> NameIndex:
         """The index of the KB's named graph of ``kg``."""
         # The graph and namespace IRIs are igfkg's own constants, never user text.
         consts = {"kb": GRAPH_KB, "ontology": GRAPH_ONTOLOGY, "ns": IGFKG}

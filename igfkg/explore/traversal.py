@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from igfkg.core.namespaces import compact
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
 __all__ = ["Edge", "Evidence", "ancestors", "descendants", "neighbors", "paths"]
 
@@ -126,14 +126,14 @@ class Edge:
         return text
 
 
-def label(kg: KnowledgeGraph, iri: str) -> str:
+def label(kg: GraphPort, iri: str) -> str:
     """The rdfs:label of an IRI, or its CURIE."""
     rows = kg.select(_LABEL, {"node": ox.NamedNode(iri)}).rows
     value = rows[0]["label"] if rows else None
     return value.value if value is not None else compact(iri)
 
 
-def _evidence(kg: KnowledgeGraph, s: str, p: str, o: str) -> tuple[Evidence, ...]:
+def _evidence(kg: GraphPort, s: str, p: str, o: str) -> tuple[Evidence, ...]:
     binds = {"s": ox.NamedNode(s), "p": ox.NamedNode(p), "o": ox.NamedNode(o)}
     out = []
     for row in kg.select(_EVIDENCE, binds):
@@ -146,7 +146,7 @@ Triple = tuple[str, str, str]
 
 
 def _edges(
-    kg: KnowledgeGraph, node: str, predicate: str | None, hedged: set[Triple] | None = None
+    kg: GraphPort, node: str, predicate: str | None, hedged: set[Triple] | None = None
 ) -> list[Triple]:
     """The statements around ``node``; with ``hedged`` (a set to fill), also the hedged claims
     around it that no statement backs, added to that set."""
@@ -164,7 +164,7 @@ def _edges(
 
 
 def _edge(
-    kg: KnowledgeGraph, triple: Triple, labels: dict[str, str], hedged: set[Triple] | None = None
+    kg: GraphPort, triple: Triple, labels: dict[str, str], hedged: set[Triple] | None = None
 ) -> Edge:
     s, p, o = triple
     for iri in triple:
@@ -175,7 +175,7 @@ def _edge(
 
 
 def neighbors(
-    kg: KnowledgeGraph,
+    kg: GraphPort,
     entity: ox.NamedNode,
     *,
     predicate: ox.NamedNode | None = None,
@@ -206,7 +206,7 @@ def neighbors(
 
 
 def paths(
-    kg: KnowledgeGraph,
+    kg: GraphPort,
     start: ox.NamedNode,
     end: ox.NamedNode,
     max_length: int = 3,
@@ -255,13 +255,13 @@ def paths(
     return sorted(results, key=lambda path: [(e.subject, e.predicate, e.object) for e in path])
 
 
-def ancestors(kg: KnowledgeGraph, entity: ox.NamedNode) -> list[str]:
+def ancestors(kg: GraphPort, entity: ox.NamedNode) -> list[str]:
     """IRIs above ``entity`` over rdfs:subClassOf, skos:broader and meshv:broaderDescriptor."""
     rows = kg.select(_HIERARCHY, {"entity": entity})
     return sorted({r["other"].value for r in rows if r["other"] is not None})
 
 
-def descendants(kg: KnowledgeGraph, entity: ox.NamedNode) -> list[str]:
+def descendants(kg: GraphPort, entity: ox.NamedNode) -> list[str]:
     """IRIs below ``entity`` over rdfs:subClassOf, skos:broader and meshv:broaderDescriptor."""
     rows = kg.select(_HIERARCHY_DOWN, {"entity": entity})
     return sorted({r["other"].value for r in rows if r["other"] is not None})

@@ -23,7 +23,7 @@ from igfkg.quality.validation import ValidationReport, Violation, shapes_graph
 if TYPE_CHECKING:
     import rdflib
 
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
 __all__ = ["UnsupportedShapeError", "compile_shapes", "validate_fast"]
 
@@ -290,7 +290,7 @@ def compile_shapes(g: rdflib.Graph | None = None) -> Compiled:
     return out
 
 
-def _name(kg: KnowledgeGraph, node: Any) -> str:
+def _name(kg: GraphPort, node: Any) -> str:
     if isinstance(node, ox.BlankNode):
         rows = kg.select(f"SELECT ?i WHERE {{ {node} <{_IDENTIFIER}> ?i }}").rows
         return f"claim {rows[0][0].value}" if rows and rows[0][0] is not None else f"_:{node.value}"
@@ -299,7 +299,7 @@ def _name(kg: KnowledgeGraph, node: Any) -> str:
     return repr(node.value)
 
 
-def validate_fast(kg: KnowledgeGraph, compiled: Compiled | None = None) -> ValidationReport:
+def validate_fast(kg: GraphPort, compiled: Compiled | None = None) -> ValidationReport:
     """Validate the whole graph of ``kg`` (all named graphs, ontology included, as pySHACL with
     the ontology mixed in) with the compiled shapes."""
     compiled = compiled if compiled is not None else compile_shapes()

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from igfkg.core.namespaces import BASE
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
 __all__ = ["GRAPH_INFERRED", "inferred_triples", "materialize"]
 
@@ -74,7 +74,7 @@ def inferred_triples(asserted: list[ox.Triple]) -> list[ox.Triple]:
     return sorted(out, key=str)
 
 
-def materialize(kg: KnowledgeGraph) -> int:
+def materialize(kg: GraphPort) -> int:
     """Replace the inferred graph of ``kg`` with the OWL 2 RL closure of its other graphs;
     return the number of inferred triples."""
     asserted = sorted(

@@ -18,7 +18,7 @@ from igfkg.core.namespaces import compact
 from igfkg.core.results import term_to_text
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
 __all__ = ["Check", "QcReport", "QcViolation", "load_checks", "run_checks"]
 
@@ -98,7 +98,7 @@ def load_checks(paths: list[Path] | None = None) -> list[Check]:
     return [_parse(p) for p in (paths if paths is not None else resources.qc_files())]
 
 
-def run_checks(kg: KnowledgeGraph, checks: list[Check] | None = None) -> QcReport:
+def run_checks(kg: GraphPort, checks: list[Check] | None = None) -> QcReport:
     """Run every check on ``kg``."""
     report = QcReport(checks if checks is not None else load_checks())
     for check in report.checks:

@@ -2,7 +2,8 @@
 
 Claims are blank ``owl:Axiom`` nodes; reports name them by their ``dcterms:identifier``.
 
->>> report = validate_files([])
+>>> import igfkg
+>>> report = validate_graph(igfkg.open())
 >>> report.conforms, len(report.violations)
 (True, 0)
 """
@@ -21,9 +22,9 @@ from igfkg.core.namespaces import GRAPH_ONTOLOGY, compact
 if TYPE_CHECKING:
     import rdflib
 
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
-__all__ = ["ValidationReport", "Violation", "validate_data", "validate_files", "validate_graph"]
+__all__ = ["ValidationReport", "Violation", "validate_data", "validate_graph", "validate_loaded"]
 
 _SH = "http://www.w3.org/ns/shacl#"
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
@@ -161,25 +162,18 @@ def read_rdf(paths: Iterable[Path]) -> rdflib.Graph:
 ENGINES = ("auto", "fast", "pyshacl")
 
 
-def validate_files(paths: Iterable[Path], engine: str = "auto") -> ValidationReport:
-    """Validate RDF data files against the bundled shapes, with the bundled ontology."""
-    paths = list(paths)
+def validate_loaded(kg: GraphPort, files: list[Path], engine: str) -> ValidationReport:
+    """Validate data files loaded into a scratch graph ``kg`` that holds them and the bundled
+    ontology (built by :func:`igfkg.graph.validate_files`): compiled checks unless ``engine``
+    is ``pyshacl`` or the shapes do not compile, else pySHACL over the files."""
     if engine != "pyshacl":
-        from igfkg.graph import KnowledgeGraph
-        from igfkg.store.backends import OxigraphBackend
-
-        kg = KnowledgeGraph(OxigraphBackend())
-        for path in resources.ontology_files():
-            kg.load(path, graph=GRAPH_ONTOLOGY)
-        for path in paths:
-            kg.load(path, graph="https://w3id.org/igfkg/graph/validate")
         report = _fast(kg, engine)
         if report is not None:
             return report
-    return validate_data(read_rdf(paths))
+    return validate_data(read_rdf(files))
 
 
-def _fast(kg: KnowledgeGraph, engine: str) -> ValidationReport | None:
+def _fast(kg: GraphPort, engine: str) -> ValidationReport | None:
     """The fast engine's report, or None when it cannot compile the shapes (auto only)."""
     from igfkg.quality.fastshacl import UnsupportedShapeError, compile_shapes, validate_fast
 
@@ -193,7 +187,7 @@ def _fast(kg: KnowledgeGraph, engine: str) -> ValidationReport | None:
 
 
 def validate_graph(
-    kg: KnowledgeGraph, *, extra: list[Path] | None = None, engine: str = "auto"
+    kg: GraphPort, *, extra: list[Path] | None = None, engine: str = "auto"
 ) -> ValidationReport:
     """Validate every graph of ``kg`` (the ontology supplies the class hierarchy), plus
     ``extra`` files. ``engine``: ``fast`` (shapes compiled to SPARQL, run in the store),
@@ -201,11 +195,8 @@ def validate_graph(
     pySHACL)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
-    from igfkg.store.backends import OxigraphBackend
-
-    if not extra and (
-        engine == "fast" or (engine == "auto" and isinstance(kg.backend, OxigraphBackend))
-    ):
+    in_process = kg.backend.capabilities.engine == "oxigraph"
+    if not extra and (engine == "fast" or (engine == "auto" and in_process)):
         report = _fast(kg, engine)
         if report is not None:
             return report

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from igfkg.core.errors import DataFileError, QueryError, ReadOnlyError
 from igfkg.core.results import Result, Term
+from igfkg.store.port import Capabilities
 
 __all__ = ["Backend", "OxigraphBackend", "RdflibBackend", "rdf_format"]
 
@@ -152,6 +153,7 @@ class Backend(ABC):
     """A store of named graphs that answers SPARQL over their union."""
 
     name: ClassVar[str]
+    capabilities: Capabilities
 
     @abstractmethod
     def load_file(self, path: Path, graph: str, fmt: str | None = None) -> None:
@@ -182,6 +184,10 @@ class Backend(ABC):
     ) -> Iterable[ox.Quad]:
         """The quads matching a pattern (None: any), on the embedded backends."""
         raise NotImplementedError(f"the {self.name} backend has no quad-pattern lookup")
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        """The named graphs that hold quads, on the backends with quad-level access."""
+        raise NotImplementedError(f"the {self.name} backend does not list its graphs")
 
     @abstractmethod
     def __len__(self) -> int:
@@ -306,6 +312,9 @@ class OxigraphBackend(Backend):
 
     def __init__(self, path: Path | None = None, lock_timeout: float | None = None) -> None:
         self.path = path
+        self.capabilities = Capabilities(
+            local=True, private=path is None, engine="oxigraph", bulk_writes=True
+        )
         self.store = _open_store(path, lock_timeout) if path is not None else ox.Store()
         if path is not None:
             _recover(self.store)
@@ -374,6 +383,9 @@ class OxigraphBackend(Backend):
     def __len__(self) -> int:
         return len(self.store)
 
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return [g for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
+
     def close(self) -> None:
         """Release the store (and, on disk, its lock) now."""
         self.store = ox.Store()
@@ -388,6 +400,7 @@ class RdflibBackend(Backend):
         import rdflib
 
         self.dataset = rdflib.Dataset(default_union=True)
+        self.capabilities = Capabilities(local=True, private=True, engine="rdflib")
 
     def load_file(self, path: Path, graph: str, fmt: str | None = None) -> None:
         fmt = fmt or rdf_format(path)

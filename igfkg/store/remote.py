@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from igfkg.core.errors import QueryError
 from igfkg.core.results import Result, Term
 from igfkg.store.backends import QUAD_FORMATS, Backend, _strip_prologue, rdf_format, with_values
+from igfkg.store.port import Capabilities
 
 __all__ = ["GraphStore", "SparqlBackend", "term_from_json"]
 
@@ -101,6 +102,7 @@ class SparqlBackend(Backend):
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"a SPARQL endpoint is an http(s) URL, got {url!r}")
         self.url = url
+        self.capabilities = Capabilities(local=False, private=False, engine="remote")
         self.update_url = update_url or (
             url[: -len("/query")] + "/update" if url.endswith("/query") else url
         )
