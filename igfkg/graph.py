@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from igfkg.core import resources
+from igfkg.core import resources, sparql
 from igfkg.core.errors import UnknownNameError
 from igfkg.core.namespaces import (
     GRAPH_KB,
@@ -306,9 +306,7 @@ class KnowledgeGraph:
 
     def has_inferred(self) -> bool:
         """True if the inferred (OWL 2 RL) graph holds triples."""
-        return bool(
-            self.sparql("ASK { GRAPH <https://w3id.org/igfkg/graph/inferred> { ?s ?p ?o } }")
-        )
+        return bool(self.sparql(sparql.load("igfkg", "graph-has-inferred")))
 
     def materialize(self) -> int:
         """Write the OWL 2 RL closure into the inferred named graph; return its size."""
@@ -365,10 +363,7 @@ class KnowledgeGraph:
         except ImportError:  # pragma: no cover - depends on the environment
             raise ImportError("to_networkx needs networkx: pip install networkx") from None
         g = nx.MultiDiGraph()
-        q = """SELECT ?s ?p ?o ?sl ?ol WHERE { ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o))
-            OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?sl }
-            OPTIONAL { ?o <http://www.w3.org/2000/01/rdf-schema#label> ?ol } }"""
-        for row in self.select(q):
+        for row in self.select(sparql.load("igfkg", "graph-iri-edges")):
             s, p, o, sl, ol = (None if v is None else v.value for v in row)
             g.add_node(s, label=sl or s)
             g.add_node(o, label=ol or o)

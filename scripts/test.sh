@@ -13,4 +13,5 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 python3 -m ruff check .
 python3 -m ruff format --check .
 python3 -m mypy
+lint-imports --no-cache
 python3 -m pytest -q "$@"

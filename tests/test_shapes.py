@@ -11,8 +11,7 @@ import rdflib
 
 from igfkg.core import resources
 from igfkg.core.namespaces import compact, expand_curie
-from igfkg.graph import KnowledgeGraph
-from igfkg.graph import validate_files
+from igfkg.graph import KnowledgeGraph, validate_files
 from igfkg.quality.validation import read_rdf, shapes_graph, validate_graph
 
 from .conftest import DATA

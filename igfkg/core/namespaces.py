@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "BASE",
+    "GRAPH_INFERRED",
     "GRAPH_KB",
     "GRAPH_ONTOLOGY",
     "GRAPH_SOURCES",
@@ -27,6 +28,8 @@ IGFKG = BASE
 KB = BASE + "kb/"
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_KB = BASE + "graph/kb"
+#: The OWL 2 RL closure (``igfkg reason --materialize``).
+GRAPH_INFERRED = BASE + "graph/inferred"
 #: Ingested literature: one named graph per source file under this prefix.
 GRAPH_SOURCES = BASE + "graph/source/"
 

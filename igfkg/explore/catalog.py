@@ -144,7 +144,7 @@ class CannedQuery:
         loaded)."""
         if self.inference and not kg.has_inferred():
             if not kg.backend.capabilities.local:
-                from igfkg.quality.inference import GRAPH_INFERRED
+                from igfkg.core.namespaces import GRAPH_INFERRED
 
                 # Materialising would download the whole remote store: say what to load.
                 raise QueryError(

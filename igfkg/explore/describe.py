@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from igfkg.core import sparql
 from igfkg.core.namespaces import compact
 from igfkg.explore.traversal import Edge, neighbors
 
@@ -30,17 +31,8 @@ _MAPPINGS = {
     for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 }
 
-_LITERALS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?p ?value WHERE {
-  VALUES ?p { rdfs:label skos:altLabel skos:definition rdfs:comment }
-  ?entity ?p ?value .
-} ORDER BY ?p ?value
-"""
-_TYPES = """
-SELECT ?entity ?type WHERE { ?entity a ?type } ORDER BY ?type
-"""
+_LITERALS = sparql.load("igfkg.explore", "describe-literals")
+_TYPES = sparql.load("igfkg.explore", "describe-types")
 
 
 @dataclass

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
+from igfkg.core import sparql
 from igfkg.core.errors import AmbiguousNameError, ParameterError, UnknownNameError
 from igfkg.core.namespaces import GRAPH_SOURCES, IGFKG, KB, PREFIXES, expand_curie
 from igfkg.core.results import Row, Term
@@ -34,76 +35,25 @@ MESH = PREFIXES["MESH"]
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _ARTICLE = ox.NamedNode(IGFKG + "JournalArticle")
 
-_LABELLED = """
-  { ?entity rdfs:label ?label . BIND(0 AS ?rank) }
-  UNION { ?entity skos:altLabel ?label . BIND(1 AS ?rank) }
-  UNION { ?entity skos:notation ?label . BIND(1 AS ?rank) }"""
-
-_LOOKUP = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?rank ?needle WHERE {{{_LABELLED}
-  FILTER(LCASE(STR(?label)) = ?needle)
-}}
-"""
+_LOOKUP = sparql.load("igfkg.explore", "names-lookup")
 
 # The same scan over one named graph ?g: the curated KB's first (KB entities win any tie, so
 # a match there skips every other lookup), then each graph other than the ingested literature.
-_LOOKUP_IN_GRAPH = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?rank ?needle WHERE {{
-  GRAPH ?g {{{_LABELLED}
-  }}
-  FILTER(LCASE(STR(?label)) = ?needle)
-}}
-"""
+_LOOKUP_IN_GRAPH = sparql.load("igfkg.explore", "names-lookup-in-graph")
 
 # A label spelled exactly, found through the store's index rather than by a scan.
-_LOOKUP_EXACT = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?rank ?label WHERE {{{_LABELLED}
-}}
-"""
+_LOOKUP_EXACT = sparql.load("igfkg.explore", "names-lookup-exact")
 
-_BY_MAPPING = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?iri WHERE { ?entity skos:exactMatch ?iri }
-"""
+_BY_MAPPING = sparql.load("igfkg.explore", "names-by-mapping")
 
 # pyoxigraph substitutes only variables of the projection, so bound variables are projected.
-_KNOWN = """
-SELECT ?p ?iri WHERE { { ?iri ?p ?o } UNION { ?s ?p ?iri } } LIMIT 1
-"""
+_KNOWN = sparql.load("igfkg.explore", "names-known")
 
-_MESH_MAPPING = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?mesh ?rank WHERE {
-  { ?entity skos:exactMatch ?mesh . BIND(0 AS ?rank) }
-  UNION { ?entity skos:closeMatch ?mesh . BIND(1 AS ?rank) }
-}
-"""
+_MESH_MAPPING = sparql.load("igfkg.explore", "names-mesh-mapping")
 
-# The labels of MeSH descriptors (not qualifiers, tree numbers or concepts) for suggestions.
-_DESCRIPTOR = """
-    VALUES ?type { meshv:TopicalDescriptor meshv:PublicationType meshv:CheckTag
-                   meshv:GeographicalDescriptor }
-    ?entity a ?type ; rdfs:label ?label ."""
+_LABELS = sparql.load("igfkg.explore", "names-labels")
 
-_LABELS = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
-SELECT DISTINCT ?label WHERE {{{_DESCRIPTOR}
-}}
-"""
-
-_LABELS_IN_GRAPH = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
-SELECT DISTINCT ?label WHERE {{ GRAPH ?g {{{_DESCRIPTOR}
-}} }}
-"""
+_LABELS_IN_GRAPH = sparql.load("igfkg.explore", "names-labels-in-graph")
 
 
 def _spellings(text: str) -> list[dict[str, Term]]:
@@ -145,15 +95,9 @@ _BARE_IDS = [
     (re.compile(r"^([OPQ]\d[A-Z\d]{3}\d|[A-NR-Z]\d(?:[A-Z][A-Z\d]{2}\d){1,2})$"), "UniProtKB"),
 ]
 
-_LABELLED_NODE = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?iri WHERE { ?iri rdfs:label ?label } LIMIT 1
-"""
+_LABELLED_NODE = sparql.load("igfkg.explore", "names-labelled-node")
 
-_BY_CLOSE_MAPPING = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?iri WHERE { ?entity skos:closeMatch ?iri }
-"""
+_BY_CLOSE_MAPPING = sparql.load("igfkg.explore", "names-by-close-mapping")
 
 
 def _identifier(text: str) -> str | None:

@@ -25,6 +25,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
+
+from igfkg.core import sparql
 from igfkg.core.errors import ParameterError
 from igfkg.core.namespaces import GRAPH_KB, GRAPH_ONTOLOGY, IGFKG, compact
 
@@ -116,42 +119,13 @@ class SearchHit:
         return out
 
 
-_ENTITIES = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?entity ?type ?label WHERE {{
-  GRAPH <{kb}> {{ ?entity a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), "{ns}")) }}
-}}
-"""
+_ENTITIES = sparql.load("igfkg.explore", "search-entities")
 
-_NAMES = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX skosxl: <http://www.w3.org/2008/05/skos-xl#>
-PREFIX igfkg: <https://w3id.org/igfkg/>
-SELECT ?entity ?text ?hidden ?scope WHERE {{
-  GRAPH <{kb}> {{
-    {{ ?entity skos:altLabel ?text . BIND(false AS ?hidden) }}
-    UNION {{ ?entity skos:hiddenLabel ?text . BIND(true AS ?hidden) }}
-    OPTIONAL {{ ?entity skosxl:altLabel|skosxl:hiddenLabel ?node .
-               ?node skosxl:literalForm ?text ; igfkg:synonymScope ?scope }}
-  }}
-}}
-"""
+_NAMES = sparql.load("igfkg.explore", "search-names")
 
-_IDS = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?id WHERE {{ GRAPH <{kb}> {{ ?entity skos:exactMatch|skos:closeMatch ?id }} }}
-"""
+_IDS = sparql.load("igfkg.explore", "search-ids")
 
-_CLASSES = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?class ?label ?parent WHERE {{
-  GRAPH <{ontology}> {{
-    ?class a owl:Class ; rdfs:label ?label . FILTER(STRSTARTS(STR(?class), "{ns}"))
-    OPTIONAL {{ ?class rdfs:subClassOf ?parent }}
-  }}
-}}
-"""
+_CLASSES = sparql.load("igfkg.explore", "search-classes")
 
 
 def _bare_id(curie: str) -> list[str]:
@@ -180,28 +154,28 @@ class NameIndex:
     def build(cls, kg: GraphPort) -> NameIndex:
         """The index of the KB's named graph of ``kg``."""
         # The graph and namespace IRIs are igfkg's own constants, never user text.
-        consts = {"kb": GRAPH_KB, "ontology": GRAPH_ONTOLOGY, "ns": IGFKG}
+        kb, ontology, ns = ox.NamedNode(GRAPH_KB), ox.NamedNode(GRAPH_ONTOLOGY), ox.Literal(IGFKG)
         labels: dict[str, str] = {}
         types: dict[str, set[str]] = {}
-        for row in kg.select(_ENTITIES.format(**consts)):
+        for row in kg.select(sparql.fill(_ENTITIES, kb=kb, ns=ns)):
             entity, kind, label = (t.value if t is not None else "" for t in row)
             if kind.startswith(IGFKG) and entity.startswith(IGFKG + "kb/"):
                 types.setdefault(entity, set()).add(kind)
                 labels.setdefault(entity, label)
         entries = [_entry(e, label, "label", "exact") for e, label in labels.items()]
-        for row in kg.select(_NAMES.format(**consts)):
+        for row in kg.select(sparql.fill(_NAMES, kb=kb)):
             name, text, hidden, given = (t.value if t is not None else None for t in row)
             if name in labels and text:
                 scope = given or ("related" if hidden == "true" else "exact")
                 kind = "exact synonym" if scope == "exact" else "related synonym"
                 entries.append(_entry(name, text, kind, scope))
-        for row in kg.select(_IDS.format(**consts)):
+        for row in kg.select(sparql.fill(_IDS, kb=kb)):
             entity, iri = (t.value if t is not None else "" for t in row)
             if entity in labels and (curie := compact(iri)) != iri:
                 entries += [_entry(entity, i, "identifier", "exact") for i in _bare_id(curie)]
         class_labels: dict[str, str] = {}
         parents: dict[str, set[str]] = {}
-        rows = kg.select(_CLASSES.format(**consts))
+        rows = kg.select(sparql.fill(_CLASSES, ontology=ontology, ns=ns))
         for row in rows:
             klass, class_label, parent = (t.value if t is not None else None for t in row)
             if klass and class_label:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from igfkg.core import sparql
 from igfkg.core.namespaces import compact
 
 if TYPE_CHECKING:
@@ -38,54 +39,13 @@ __all__ = ["Edge", "Evidence", "ancestors", "descendants", "neighbors", "paths"]
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SKIP = {_RDF_TYPE, "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"}
 
-_OUT = """
-SELECT ?node ?p ?o WHERE { ?node ?p ?o . FILTER(isIRI(?o)) }
-"""
-_IN = """
-SELECT ?node ?s ?p WHERE { ?s ?p ?node . FILTER(isIRI(?s)) }
-"""
-_LABEL = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?node ?label WHERE { ?node rdfs:label ?label } ORDER BY ?label LIMIT 1
-"""
-_HEDGED = """
-PREFIX igfkg: <https://w3id.org/igfkg/>
-SELECT DISTINCT ?s ?p ?o WHERE {
-  { ?claim igfkg:claimSubject ?node . BIND(?node AS ?s) ?claim igfkg:claimObject ?o }
-  UNION
-  { ?claim igfkg:claimObject ?node . BIND(?node AS ?o) ?claim igfkg:claimSubject ?s }
-  ?claim igfkg:claimPredicate ?p ; igfkg:certainty ?certainty .
-  FILTER(?certainty != igfkg:Established && isIRI(?s) && isIRI(?o))
-}
-"""
-_EVIDENCE = """
-PREFIX igfkg: <https://w3id.org/igfkg/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?s ?p ?o ?id ?certainty ?source ?quote WHERE {
-  ?claim igfkg:claimSubject ?s ; igfkg:claimPredicate ?p ; igfkg:claimObject ?o .
-  OPTIONAL { ?claim dcterms:identifier ?id }
-  OPTIONAL { ?claim igfkg:certainty/rdfs:label ?certainty }
-  OPTIONAL { ?claim dcterms:source ?source }
-  OPTIONAL { ?claim igfkg:quote ?quote }
-} ORDER BY ?id
-"""
-_HIERARCHY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
-SELECT DISTINCT ?entity ?other WHERE {
-  ?entity (rdfs:subClassOf|skos:broader|meshv:broaderDescriptor)+ ?other . FILTER(isIRI(?other))
-}
-"""
-_HIERARCHY_DOWN = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
-SELECT DISTINCT ?entity ?other WHERE {
-  ?other (rdfs:subClassOf|skos:broader|meshv:broaderDescriptor)+ ?entity . FILTER(isIRI(?other))
-}
-"""
+_OUT = sparql.load("igfkg.explore", "traversal-out")
+_IN = sparql.load("igfkg.explore", "traversal-in")
+_LABEL = sparql.load("igfkg.explore", "traversal-label")
+_HEDGED = sparql.load("igfkg.explore", "traversal-hedged")
+_EVIDENCE = sparql.load("igfkg.explore", "traversal-evidence")
+_HIERARCHY = sparql.load("igfkg.explore", "traversal-hierarchy")
+_HIERARCHY_DOWN = sparql.load("igfkg.explore", "traversal-hierarchy-down")
 
 
 @dataclass(frozen=True)

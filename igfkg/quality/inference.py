@@ -23,14 +23,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.core.namespaces import BASE
+from igfkg.core.namespaces import GRAPH_INFERRED
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
 
 __all__ = ["GRAPH_INFERRED", "inferred_triples", "materialize"]
 
-GRAPH_INFERRED = BASE + "graph/inferred"
 _OWL = "http://www.w3.org/2002/07/owl#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from igfkg.core import sparql
 from igfkg.core.namespaces import compact
 
 __all__ = ["ReasonerReport", "check_consistency"]
@@ -59,28 +60,7 @@ def check_consistency(ntriples: bytes) -> ReasonerReport:
     return ReasonerReport(True, unsat)
 
 
-_DISJOINT = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?thing ?a ?b ?via_a ?via_b WHERE {
-  {
-    ?set a owl:AllDisjointClasses ; owl:members ?list .
-    ?list rdf:rest*/rdf:first ?a .
-    ?list rdf:rest*/rdf:first ?b .
-  } UNION {
-    ?a owl:disjointWith ?b .
-  }
-  FILTER(STR(?a) < STR(?b))
-  { ?thing a ?via_a . ?via_a rdfs:subClassOf* ?a . ?thing a ?via_b . ?via_b rdfs:subClassOf* ?b .
-    FILTER NOT EXISTS { ?thing a owl:Class } }
-  UNION
-  { ?thing rdfs:subClassOf* ?via_a . ?via_a rdfs:subClassOf* ?a .
-    ?thing rdfs:subClassOf* ?via_b . ?via_b rdfs:subClassOf* ?b .
-    ?thing a owl:Class . FILTER(?via_a = ?thing && ?via_b = ?thing) }
-}
-ORDER BY ?thing ?a ?b
-"""
+_DISJOINT = sparql.load("igfkg.quality", "reasoning-disjoint")
 
 
 def explain_disjointness(ntriples: bytes) -> list[str]:
