@@ -22,12 +22,14 @@ PENDING: set[str] = {
     "literature/index.py",
     "literature/ingest.py",
     "literature/mesh.py",
-    "quality/fastshacl.py",
     "release/build.py",
     "store/backends.py",
     "store/remote.py",
     "store/server.py",
 }
+# The SHACL compiler generates SPARQL from shapes: its templates are structure, and every term
+# in them goes through igfkg.core.sparql.term (checked IRIs and literals, never blank nodes).
+GENERATORS = {"quality/fastshacl.py"}
 _KEYWORDS = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE)\b[^\n]*\{")
 
 
@@ -91,7 +93,8 @@ def test_no_sparql_inside_python_modules() -> None:
     found = {
         str(path.relative_to(PACKAGE)): lines
         for path in sorted(PACKAGE.rglob("*.py"))
-        if str(path.relative_to(PACKAGE)) not in PENDING and (lines := _inline_sparql(path))
+        if str(path.relative_to(PACKAGE)) not in PENDING | GENERATORS
+        and (lines := _inline_sparql(path))
     }
     assert found == {}
 

@@ -28,7 +28,7 @@ from importlib.resources import files
 
 import pyoxigraph as ox
 
-__all__ = ["delete_data", "fill", "insert_data", "load", "query_files"]
+__all__ = ["delete_data", "fill", "insert_data", "load", "query_files", "term"]
 
 Filler = ox.NamedNode | ox.Literal
 
@@ -48,6 +48,15 @@ def query_files(package: str) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".rq"))
+
+
+def term(value: Filler) -> str:
+    """An IRI or literal as SPARQL text (its N-Triples form); anything else is refused.
+
+    >>> print(term(ox.Literal('say "hi"')), term(ox.NamedNode("http://x/a")))
+    "say \\"hi\\"" <http://x/a>
+    """
+    return _term("term", value)
 
 
 def _term(name: str, value: object) -> str:

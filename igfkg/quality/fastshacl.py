@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from igfkg.core import sparql
 from igfkg.core.namespaces import compact
 from igfkg.quality.validation import ValidationReport, Violation, shapes_graph
 
@@ -88,13 +89,27 @@ class Compiled:
 
 
 def _t(node: Any) -> str:
+    """An rdflib IRI or literal of the shapes graph as SPARQL text, checked as an RDF term."""
     import rdflib
 
-    if isinstance(node, rdflib.URIRef):
-        return f"<{node}>"
-    if isinstance(node, rdflib.Literal):
-        return node.n3()
+    from igfkg.core.convert import from_rdflib_term
+
+    if isinstance(node, rdflib.URIRef | rdflib.Literal):
+        try:
+            return sparql.term(from_rdflib_term(node))
+        except (ValueError, TypeError) as error:
+            raise UnsupportedShapeError(
+                f"cannot use {node!r} in a compiled query: {error}"
+            ) from None
     raise UnsupportedShapeError(f"cannot use {node!r} in a compiled query")
+
+
+def _i(iri: Any) -> str:
+    """An IRI (of the shapes graph or a constant) as SPARQL text, checked by pyoxigraph."""
+    try:
+        return sparql.term(ox.NamedNode(str(iri)))
+    except ValueError as error:
+        raise UnsupportedShapeError(f"cannot use {iri!r} in a compiled query: {error}") from None
 
 
 def _list(g: rdflib.Graph, head: Any) -> list[Any]:
@@ -108,13 +123,13 @@ def _path(g: rdflib.Graph, node: Any) -> tuple[str, str | None]:
     import rdflib
 
     if isinstance(node, rdflib.URIRef):
-        return f"<{node}>", str(node)
+        return f"{_i(node)}", str(node)
     inverse = g.value(node, rdflib.URIRef(SH + "inversePath"))
     if inverse is not None:
-        return f"^<{inverse}>", None
+        return f"^{_i(inverse)}", None
     alternatives = g.value(node, rdflib.URIRef(SH + "alternativePath"))
     if alternatives is not None:
-        return "(" + "|".join(f"<{a}>" for a in _list(g, alternatives)) + ")", None
+        return "(" + "|".join(f"{_i(a)}" for a in _list(g, alternatives)) + ")", None
     raise UnsupportedShapeError(f"path {node!r}")
 
 
@@ -151,7 +166,7 @@ def _value_tests(g: rdflib.Graph, shape: Any) -> list[tuple[str, str]]:
             (
                 "class",
                 f"(isLiteral(?value) || NOT EXISTS "
-                f"{{ ?value <{RDF_TYPE}>/<{SUBCLASS}>* <{cls}> }})",
+                f"{{ ?value {_i(RDF_TYPE)}/{_i(SUBCLASS)}* {_i(cls)} }})",
             )
         )
     langs = g.value(shape, sh.languageIn)
@@ -181,7 +196,9 @@ def _datatype_violation(datatypes: list[Any]) -> str:
         if str(dt) == LANG_STRING:
             options.append('(isLiteral(?value) && lang(?value) != "")')
         else:
-            options.append(f'(isLiteral(?value) && lang(?value) = "" && datatype(?value) = <{dt}>)')
+            options.append(
+                f'(isLiteral(?value) && lang(?value) = "" && datatype(?value) = {_i(dt)})'
+            )
     return "!(" + " || ".join(options) + ")"
 
 
@@ -190,11 +207,11 @@ def _focus(g: rdflib.Graph, node_shape: Any) -> str:
 
     sh = rdflib.Namespace(SH)
     parts = [
-        f"{{ ?this <{RDF_TYPE}>/<{SUBCLASS}>* <{c}> }}"
+        f"{{ ?this {_i(RDF_TYPE)}/{_i(SUBCLASS)}* {_i(c)} }}"
         for c in g.objects(node_shape, sh.targetClass)
     ]
-    parts += [f"{{ ?this <{p}> ?_any }}" for p in g.objects(node_shape, sh.targetSubjectsOf)]
-    parts += [f"{{ ?_any <{p}> ?this }}" for p in g.objects(node_shape, sh.targetObjectsOf)]
+    parts += [f"{{ ?this {_i(p)} ?_any }}" for p in g.objects(node_shape, sh.targetSubjectsOf)]
+    parts += [f"{{ ?_any {_i(p)} ?this }}" for p in g.objects(node_shape, sh.targetObjectsOf)]
     if not parts:
         raise UnsupportedShapeError(f"node shape {node_shape} without a supported target")
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
@@ -208,7 +225,7 @@ def compile_shapes(g: rdflib.Graph | None = None) -> Compiled:
     sh = rdflib.Namespace(SH)
     out = Compiled()
     prefixes = "\n".join(
-        f"PREFIX {g.value(d, sh.prefix)}: <{g.value(d, sh.namespace)}>"
+        f"PREFIX {g.value(d, sh.prefix)}: {_i(g.value(d, sh.namespace))}"
         for d in g.objects(None, sh.declare)
     )
     for node_shape in sorted(g.subjects(rdflib.RDF.type, sh.NodeShape), key=str):
@@ -290,13 +307,24 @@ def compile_shapes(g: rdflib.Graph | None = None) -> Compiled:
     return out
 
 
-def _name(kg: GraphPort, node: Any) -> str:
+def _name(node: Any, identifiers: dict[ox.BlankNode, str]) -> str:
+    # A blank node cannot be named in query text ("_:b" there is a fresh variable), so claims
+    # are named through one query for the identifiers of all blank nodes.
     if isinstance(node, ox.BlankNode):
-        rows = kg.select(f"SELECT ?i WHERE {{ {node} <{_IDENTIFIER}> ?i }}").rows
-        return f"claim {rows[0][0].value}" if rows and rows[0][0] is not None else f"_:{node.value}"
+        identifier = identifiers.get(node)
+        return f"claim {identifier}" if identifier is not None else f"_:{node.value}"
     if isinstance(node, ox.NamedNode):
         return compact(node.value)
     return repr(node.value)
+
+
+def _blank_identifiers(kg: GraphPort) -> dict[ox.BlankNode, str]:
+    rows = kg.select(sparql.load("igfkg.quality", "fastshacl-blank-identifiers"))
+    return {
+        node: identifier.value
+        for node, identifier in ((r["node"], r["identifier"]) for r in rows)
+        if isinstance(node, ox.BlankNode) and identifier is not None
+    }
 
 
 def validate_fast(kg: GraphPort, compiled: Compiled | None = None) -> ValidationReport:
@@ -304,11 +332,14 @@ def validate_fast(kg: GraphPort, compiled: Compiled | None = None) -> Validation
     the ontology mixed in) with the compiled shapes."""
     compiled = compiled if compiled is not None else compile_shapes()
     violations = set()
+    identifiers: dict[ox.BlankNode, str] | None = None
     for check in compiled.checks:
         for row in kg.select(check.sparql):
             this = row["this"]
             if this is None:
                 continue
+            if identifiers is None and isinstance(this, ox.BlankNode):
+                identifiers = _blank_identifiers(kg)
             value = row["value"] if "value" in row._index else None
             path = check.path
             if "path" in row._index and row["path"] is not None:
@@ -316,7 +347,7 @@ def validate_fast(kg: GraphPort, compiled: Compiled | None = None) -> Validation
             violations.add(
                 Violation(
                     focus=this.value if not isinstance(this, ox.BlankNode) else str(this),
-                    focus_name=_name(kg, this),
+                    focus_name=_name(this, identifiers or {}),
                     shape=check.shape,
                     severity="Violation",
                     message=check.message,
