@@ -275,8 +275,11 @@ class KnowledgeGraph:
     def _predicate(self, name: str) -> ox.NamedNode:
         from igfkg.explore.traversal import unknown_predicate
 
-        text = name.strip().strip("<>")
-        iri = text if text.startswith(("http://", "https://")) else expand_curie(text)
+        text = name.strip()
+        bracketed = text.startswith("<") and text.endswith(">")
+        text = text[1:-1] if bracketed else text
+        explicit = bracketed or text.startswith(("http://", "https://"))
+        iri = text if explicit else expand_curie(text)
         if iri is None:
             raise unknown_predicate(self, name)
         return iri_node(iri, "predicate")
