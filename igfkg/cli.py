@@ -104,14 +104,54 @@ def _not_utf8(args: list[str]) -> IgfkgError | None:
     return None
 
 
+class _UsageLine(click.ClickException):
+    """A usage error of click's parser (a missing argument, a bad choice), shown as one line
+    like every other error, with the command's help to turn to."""
+
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message())
+        self.command = error.ctx.command_path if error.ctx is not None else "igfkg"
+
+    def show(self, file: Any = None) -> None:
+        message = " ".join(self.message.split())
+        click.echo(f"igfkg: error: {message} (see {self.command} --help)", err=True)
+
+
+def _one_line(error: click.UsageError) -> click.ClickException:
+    if isinstance(error, click.exceptions.NoArgsIsHelpError):
+        return error  # no arguments at all: the help, as click shows it
+    return _UsageLine(error)
+
+
 class _Group(click.Group):
-    """The igfkg command group: arguments are checked to be UTF-8 text before any parsing."""
+    """The igfkg command group: arguments are checked to be UTF-8 text before any parsing,
+    and usage errors are one line."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         error = _not_utf8(args)
         if error is not None:
             _fail(ctx, *_line(error))
         return super().parse_args(ctx, args)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            raise _one_line(error) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            raise _one_line(error) from None
 
 
 def _emit(result: Any, fmt: str) -> None:

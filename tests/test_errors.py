@@ -456,3 +456,35 @@ def test_secrets_in_server_messages_and_debug_are_hidden(stub: StubServer, ttl: 
     done = _igfkg("--debug", "--endpoint", url, "sparql", _QUERY)
     assert done.returncode != 0
     assert SECRET.encode() not in done.stderr + done.stdout
+
+
+# -- usage errors and the one place errors are printed ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("query",), "Missing argument 'QUERY_ID'"),
+        (("sparql", "--format", "x", "ASK {}"), "Invalid value for '--format': 'x'"),
+        (("--nope",), "No such option '--nope'"),
+        (("nosuchcmd",), "No such command 'nosuchcmd'"),
+        (("sparql",), "give the query as TEXT or with --file"),
+        (("query", "adverse-effects", "-p", "drug"), "--param expects NAME=VALUE, got 'drug'"),
+        (("update", "DROP ALL"), "updates need a persistent store"),
+        (("load", "--endpoint", "http://127.0.0.1:1/s", "--password", "x"), "needs a user"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], says: str) -> None:
+    code, output = run(*args)
+    assert code == 2
+    assert one_line(output).startswith("igfkg: error: ")
+    assert says in output
+
+
+def test_every_error_leaves_the_cli_through_exit_code() -> None:
+    """The CLI has one place that prints errors; no click errors raised for domain problems."""
+    source = (ROOT / "igfkg" / "cli.py").read_text(encoding="utf-8")
+    assert "click.UsageError(" not in source
+    assert "click.BadParameter(" not in source
+    assert "envvar=" not in source  # the environment is read in igfkg/core/config.py only
+    assert source.count("click.echo(message, err=True)") == 1
