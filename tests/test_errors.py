@@ -488,3 +488,22 @@ def test_every_error_leaves_the_cli_through_exit_code() -> None:
     assert "click.BadParameter(" not in source
     assert "envvar=" not in source  # the environment is read in igfkg/core/config.py only
     assert source.count("click.echo(message, err=True)") == 1
+
+
+def test_environment_is_read_in_config_only_and_documented() -> None:
+    import re
+
+    package = ROOT / "igfkg"
+    for path in package.rglob("*.py"):
+        if path.name == "config.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for read in ("environ.get(", "getenv(", "environ[", "envvar="):
+            assert read not in text, f"{path.relative_to(ROOT)} reads the environment"
+    config = (package / "core" / "config.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'"(IGFKG_[A-Z_]+)"', config))
+    assert {"IGFKG_STORE", "IGFKG_ENDPOINT", "IGFKG_USER", "IGFKG_PASSWORD"} <= names
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Configuration", 1)[1].split("\n\n", 3)[2]
+    for name in names:
+        assert f"| `{name}` |" in table, name
