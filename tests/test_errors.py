@@ -507,3 +507,14 @@ def test_environment_is_read_in_config_only_and_documented() -> None:
     table = readme.split("### Configuration", 1)[1].split("\n\n", 3)[2]
     for name in names:
         assert f"| `{name}` |" in table, name
+
+
+def test_service_with_an_unbound_variable_is_one_line(oxigraph_server: str) -> None:
+    """Whatever refuses SERVICE (the read-only guard), the error is one line, exit 2."""
+    query = "SELECT * WHERE { SERVICE ?x { ?s ?p ?o } }"
+    for endpoint in ((), ("--endpoint", f"{oxigraph_server}/query")):
+        code, output = run(*endpoint, "sparql", query)
+        assert code == 2
+        assert "SERVICE" in one_line(output)
+    with pytest.raises(igfkg.IgfkgError):
+        igfkg.open("rdflib:").sparql(query)
