@@ -247,10 +247,10 @@ def _text_or_file(text: str | None, file: Path | None, what: str) -> str:
         raise UsageError(f"give the {what} as TEXT or with --file, not both or neither")
     if file is None:
         return str(text)
-    return read_utf8(file)
+    return _read_utf8(file)
 
 
-def read_utf8(path: Path) -> str:
+def _read_utf8(path: Path) -> str:
     """The text of a UTF-8 file; DataFileError naming the file, line, column and byte offset
     of the first byte that is not UTF-8, or why the file cannot be read."""
     try:
@@ -258,7 +258,7 @@ def read_utf8(path: Path) -> str:
     except OSError as error:
         raise DataFileError(str(path), error.strerror or str(error)) from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte order mark is no part of the text
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1

@@ -518,3 +518,18 @@ def test_service_with_an_unbound_variable_is_one_line(oxigraph_server: str) -> N
         assert "SERVICE" in one_line(output)
     with pytest.raises(igfkg.IgfkgError):
         igfkg.open("rdflib:").sparql(query)
+
+
+def test_settings_that_are_not_utf8_are_named_without_secrets() -> None:
+    from igfkg.core.config import settings
+    from igfkg.core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="IGFKG_PASSWORD: its value is not valid UTF-8") as caught:
+        settings({"IGFKG_PASSWORD": "s3cr\udcffet"})
+    assert "s3cr" not in str(caught.value)
+    with pytest.raises(ConfigError, match="not valid UTF-8") as caught:
+        SparqlBackend("https://ann:s3cr\udcffet@example.org/sparql")
+    assert "s3cr" not in str(caught.value)
+    done = _igfkg("describe", "IGF-1", env={"IGFKG_USER": "ann\udcff"})
+    assert done.returncode == 2
+    assert "IGFKG_USER: 'ann\\udcff' is not valid UTF-8 text" in one_line(done.stderr.decode())

@@ -56,16 +56,29 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _text(env: Mapping[str, str], name: str) -> str | None:
+    """The variable's value if set and not empty; its value must be UTF-8 text (a password is
+    not quoted in the error)."""
+    raw = env.get(name) or None
+    if raw is not None:
+        try:
+            raw.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = "its value" if name == "IGFKG_PASSWORD" else repr(raw)
+            raise ConfigError(f"{name}: {shown} is not valid UTF-8 text") from None
+    return raw
+
+
 def settings(env: Mapping[str, str] | None = None) -> Settings:
     """The settings the environment (``os.environ`` unless given) holds."""
     env = os.environ if env is None else env
-    endpoint = env.get("IGFKG_ENDPOINT") or None
+    endpoint = _text(env, "IGFKG_ENDPOINT")
     if endpoint is not None:
         check_endpoint(endpoint, "IGFKG_ENDPOINT")
     return Settings(
         store=env.get("IGFKG_STORE") or None,
         endpoint=endpoint,
         lock_timeout=_seconds(env, "IGFKG_LOCK_TIMEOUT", 120.0),
-        user=env.get("IGFKG_USER") or None,
-        password=env.get("IGFKG_PASSWORD") or None,
+        user=_text(env, "IGFKG_USER"),
+        password=_text(env, "IGFKG_PASSWORD"),
     )

@@ -131,6 +131,10 @@ def endpoint(url: str, what: str = "endpoint") -> Endpoint:
     ...
     igfkg.core.errors.ConfigError: endpoint 'localhost:7878' is not an http(s) URL: ...
     """
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(f"{what} {shown(redact(url))} is not valid UTF-8 text") from None
     scheme = url.partition(":")[0].lower()
     if scheme not in ("http", "https") or not url[len(scheme) :].startswith("://"):
         hint = "give it as http://HOST:PORT/PATH" if "://" not in url else "use http or https"
