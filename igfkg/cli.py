@@ -2,7 +2,9 @@
 
 Exit codes: 0 success; 1 the graph does not conform (validate) or is inconsistent (reason);
 2 bad input (unknown query, entity or parameter, bad SPARQL, unreadable file, usage error);
-3 store or environment failure (for example Java missing for the reasoner).
+3 store or environment failure (for example Java missing for the reasoner, a remote endpoint
+down or answering nonsense). Every error is one line, printed by :func:`_fail` only, with the
+exit code the error's class carries.
 """
 
 from __future__ import annotations
@@ -16,7 +18,17 @@ from typing import Any, TypeVar
 import click
 
 from igfkg.core.config import settings
-from igfkg.core.errors import EXIT_FAILS, EXIT_OK, EXIT_STORE, IgfkgError
+from igfkg.core.errors import (
+    EXIT_FAILS,
+    EXIT_OK,
+    EXIT_STORE,
+    DataFileError,
+    IgfkgError,
+    ParameterError,
+    StoreError,
+    UsageError,
+)
+from igfkg.core.iri import shown
 from igfkg.core.results import FORMATS, Result
 
 __all__ = ["main"]
@@ -25,39 +37,121 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _graph(ctx: click.Context) -> Any:
-    from igfkg.graph import default_spec, open
+    from igfkg.graph import KnowledgeGraph, open
 
-    if ctx.obj.get("endpoint"):
-        return open(f"sparql:{ctx.obj['endpoint']}")
-    store = ctx.obj["store"]
-    return open(f"oxigraph:{store}" if store else default_spec())
+    root = ctx.find_root().obj
+    if root.get("endpoint"):
+        from igfkg.store.remote import SparqlBackend
+
+        backend = SparqlBackend(root["endpoint"], allow_insecure_auth=root["insecure_auth"])
+        return KnowledgeGraph(backend)
+    store = root["store"]
+    return open(f"oxigraph:{store}" if store else "oxigraph:")
+
+
+def _line(error: IgfkgError) -> tuple[str, int]:
+    """The one place an error becomes output: one line, and the exit code of its class."""
+    code = error.exit_code
+    kind = "store error" if code == EXIT_STORE else "error"
+    lines = str(error).splitlines() or [type(error).__name__]
+    return f"igfkg: {kind}: {' '.join(line.strip() for line in lines)}", code
+
+
+def _fail(ctx: click.Context, message: str, code: int) -> None:
+    click.echo(message, err=True)
+    ctx.exit(code)
 
 
 def _handled(func: F) -> F:
-    """Turn igfkg errors into one clear line and a documented exit code."""
+    """Turn igfkg errors (and the OS errors of the store) into one clear line and a
+    documented exit code."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
-        debug = ctx.find_root().obj.get("debug")
+        debug = (ctx.find_root().obj or {}).get("debug")
         try:
             return func(*args, **kwargs)
         except IgfkgError as error:
             if debug:
                 raise
-            code = error.exit_code
-            kind = "store error" if code == EXIT_STORE else "error"
-            message = f"igfkg: {kind}: {error}"
-        except OSError as error:
+            message, code = _line(error)
+        except BrokenPipeError:
+            raise  # the reader went away (| head): click ends quietly
+        except OSError as error:  # the store's files, its lock, a server process
             if debug:
                 raise
-            message, code = f"igfkg: store error: {error}", EXIT_STORE
+            message, code = _line(StoreError(str(error)))
         # Exit outside the except block: the failed call's frames (and the store they hold,
         # with its lock) are released before the command returns.
-        click.echo(message, err=True)
-        ctx.exit(code)
+        _fail(ctx, message, code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _not_utf8(args: list[str]) -> IgfkgError | None:
+    """An error naming the first argument that is not valid UTF-8 (Python keeps such bytes
+    as lone surrogates), or None."""
+    for number, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raw = str(arg.encode("utf-8", "surrogateescape"))[2:-1]  # bytes shown as \xff
+            raw = raw if len(raw) <= 80 else raw[:75] + "..."
+            return ParameterError(
+                f"argument {number} '{raw}' is not valid UTF-8 text (byte {error.start})"
+            )
+    return None
+
+
+class _UsageLine(click.ClickException):
+    """A usage error of click's parser (a missing argument, a bad choice), shown as one line
+    like every other error, with the command's help to turn to."""
+
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message())
+        self.command = error.ctx.command_path if error.ctx is not None else "igfkg"
+
+    def show(self, file: Any = None) -> None:
+        message = " ".join(self.message.split())
+        click.echo(f"igfkg: error: {message} (see {self.command} --help)", err=True)
+
+
+def _one_line(error: click.UsageError) -> click.ClickException:
+    if isinstance(error, click.exceptions.NoArgsIsHelpError):
+        return error  # no arguments at all: the help, as click shows it
+    return _UsageLine(error)
+
+
+class _Group(click.Group):
+    """The igfkg command group: arguments are checked to be UTF-8 text before any parsing,
+    and usage errors are one line."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        error = _not_utf8(args)
+        if error is not None:
+            _fail(ctx, *_line(error))
+        return super().parse_args(ctx, args)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            raise _one_line(error) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            raise _one_line(error) from None
 
 
 def _emit(result: Any, fmt: str) -> None:
@@ -87,26 +181,46 @@ _FORMAT = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_INSECURE = click.option(
+    "--allow-insecure-auth",
+    "insecure_auth",
+    is_flag=True,
+    help="Send credentials over plain http (they travel in the clear); refused otherwise.",
+)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
     type=click.Path(path_type=Path),
-    envvar="IGFKG_STORE",
-    help="Persistent Oxigraph store folder (created and loaded if empty). Default: in memory.",
+    help="Persistent Oxigraph store folder (created and loaded if empty); or IGFKG_STORE. "
+    "Default: in memory.",
 )
 @click.option(
     "--endpoint",
     metavar="URL",
-    envvar="IGFKG_ENDPOINT",
-    help="Query a remote SPARQL 1.1 endpoint instead of the embedded store.",
+    help="Query a remote SPARQL 1.1 endpoint (http or https; or IGFKG_ENDPOINT) instead of "
+    "the embedded store. A user:password@ in it is sent over https only.",
 )
+@_INSECURE
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="igfkg")
 @click.pass_context
-def main(ctx: click.Context, store: Path | None, endpoint: str | None, debug: bool) -> None:
+@_handled
+def main(
+    ctx: click.Context, store: Path | None, endpoint: str | None, insecure_auth: bool, debug: bool
+) -> None:
     """igfkg: the GH–IGF-1 axis in diabetes mellitus, as a knowledge graph."""
+    from igfkg.store.remote import check_auth
+
     ctx.ensure_object(dict)
-    ctx.obj.update(store=store, endpoint=endpoint, debug=debug)
+    ctx.obj.update(debug=debug)
+    conf = settings()  # options win over the environment
+    endpoint = endpoint if endpoint is not None else conf.endpoint
+    if endpoint is not None:
+        check_auth(endpoint, None, insecure_auth, "--endpoint")
+    store = store if store is not None else (Path(conf.store) if conf.store else None)
+    ctx.obj.update(store=store, endpoint=endpoint, insecure_auth=insecure_auth)
 
 
 @main.command("queries")
@@ -130,16 +244,35 @@ def queries_cmd(markdown: bool, sib: bool) -> None:
 
 def _text_or_file(text: str | None, file: Path | None, what: str) -> str:
     if (text is None) == (file is None):
-        raise click.UsageError(f"give the {what} as TEXT or with --file, not both or neither")
-    return file.read_text(encoding="utf-8") if file is not None else str(text)
+        raise UsageError(f"give the {what} as TEXT or with --file, not both or neither")
+    if file is None:
+        return str(text)
+    return _read_utf8(file)
+
+
+def _read_utf8(path: Path) -> str:
+    """The text of a UTF-8 file; DataFileError naming the file, line, column and byte offset
+    of the first byte that is not UTF-8, or why the file cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DataFileError(str(path), error.strerror or str(error)) from None
+    try:
+        return data.decode("utf-8-sig")  # a byte order mark is no part of the text
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start : error.start + 1].hex()
+        message = f"not UTF-8: byte 0x{byte} at offset {error.start} (save the file as UTF-8)"
+        raise DataFileError(str(path), message, line, column) from None
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--param")
+        if not sep or not name.strip():
+            raise ParameterError(f"--param expects NAME=VALUE, got {shown(pair)}")
         out[name.strip()] = value
     return out
 
@@ -210,8 +343,10 @@ def sparql_cmd(ctx: click.Context, text: str | None, file: Path | None, fmt: str
 def update_cmd(ctx: click.Context, text: str | None, file: Path | None) -> None:
     """Apply a SPARQL 1.1 Update to the persistent store given by --store (or IGFKG_STORE)."""
     update = _text_or_file(text, file, "update")
-    if not (ctx.obj["store"] or settings().store):
-        raise click.UsageError("updates need a persistent store: pass --store PATH")
+    if ctx.obj["endpoint"]:
+        raise UsageError("igfkg update writes to a local store (--store), not to --endpoint")
+    if not ctx.obj["store"]:
+        raise UsageError("updates need a persistent store: pass --store PATH")
     _graph(ctx).update(update)
     click.echo("update applied", err=True)
 
@@ -305,8 +440,10 @@ def ingest_group() -> None:
 
 def _persistent(ctx: click.Context) -> Any:
     root = ctx.find_root()
-    if not (root.obj.get("store") or settings().store):
-        raise click.UsageError("ingest writes to a persistent store: pass --store PATH")
+    if root.obj.get("endpoint"):
+        raise UsageError("this command writes to a local store (--store), not to --endpoint")
+    if not root.obj.get("store"):
+        raise UsageError("this command writes to a persistent store: pass --store PATH")
     return _graph(root)
 
 
@@ -347,9 +484,11 @@ def ingest_pubmed_cmd(
             report(stats)
         return
     root = ctx.find_root()
-    store = root.obj.get("store") or settings().store
+    if root.obj.get("endpoint"):
+        raise UsageError("ingest writes to a local store (--store), not to --endpoint")
+    store = root.obj.get("store")
     if not store:
-        raise click.UsageError("ingest writes to a persistent store: pass --store PATH")
+        raise UsageError("ingest writes to a persistent store: pass --store PATH")
     from igfkg.literature.ingest import ingest_pubmed_store
 
     ingest_pubmed_store(Path(store), list(files), workers=workers, on_file=report)
@@ -478,10 +617,13 @@ def build_cmd(ctx: click.Context, output: Path) -> None:
     help="Graph Store HTTP Protocol endpoint, e.g. http://127.0.0.1:7878/store",
 )
 @click.option(
-    "--graph", metavar="IRI", help="Named graph for triple FILES (replaced, not added to)."
+    "--graph",
+    metavar="IRI",
+    help="Named graph for triple FILES (replaced, not added to); required with them.",
 )
-@click.option("--user", envvar="IGFKG_USER", help="User for HTTP digest/basic authentication.")
-@click.option("--password", envvar="IGFKG_PASSWORD", help="Password (or IGFKG_PASSWORD).")
+@click.option("--user", help="User for HTTP digest/basic authentication (or IGFKG_USER).")
+@click.option("--password", help="Its password (better: IGFKG_PASSWORD, not in the process list).")
+@_INSECURE
 @click.pass_context
 @_handled
 def load_cmd(
@@ -491,17 +633,32 @@ def load_cmd(
     graph: str | None,
     user: str | None,
     password: str | None,
+    insecure_auth: bool,
 ) -> None:
     """Load into a remote store, one named graph per PUT (reloading replaces, never duplicates).
 
     Without FILES, loads the release graphs (ontology, kb, mappings, queries). Each file is
-    parsed locally first, so a malformed file is reported and nothing is sent.
+    parsed locally first, so a malformed file is reported and nothing is sent. Credentials
+    (--user/--password, IGFKG_USER/IGFKG_PASSWORD, or user:password@ in the URL) are sent
+    over https only, unless --allow-insecure-auth.
     """
     from igfkg.release.load import load_files, load_release
+    from igfkg.store.remote import check_auth
 
-    auth = (user, password or "") if user else None
+    conf = settings()
+    user = user if user is not None else conf.user
+    password = password if password is not None else conf.password
+    if password is not None and user is None:
+        raise UsageError("a password needs a user: pass --user (or set IGFKG_USER)")
+    if graph is not None and not files:
+        raise UsageError("--graph names the graph of FILES: give the files to load")
+    insecure = insecure_auth or ctx.find_root().obj["insecure_auth"]
+    auth = (user, password or "") if user is not None else None
+    gsp, auth = check_auth(gsp, auth, insecure, "--endpoint")  # before any file is read
     loaded = (
-        load_files(gsp, list(files), graph, auth) if files else load_release(gsp, _graph(ctx), auth)
+        load_files(gsp, list(files), graph, auth, allow_insecure_auth=insecure)
+        if files
+        else load_release(gsp, _graph(ctx), auth, allow_insecure_auth=insecure)
     )
     for name, count in loaded:
         click.echo(f"{name}\t{count} triples")

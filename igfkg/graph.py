@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from igfkg.core import resources, sparql
-from igfkg.core.errors import UnknownNameError
+from igfkg.core.iri import iri_node
 from igfkg.core.namespaces import (
     GRAPH_KB,
     GRAPH_ONTOLOGY,
@@ -298,11 +298,16 @@ class KnowledgeGraph:
         return descendants(self, self.resolve(entity))
 
     def _predicate(self, name: str) -> ox.NamedNode:
-        text = name.strip().strip("<>")
-        iri = text if text.startswith(("http://", "https://")) else expand_curie(text)
+        from igfkg.explore.traversal import unknown_predicate
+
+        text = name.strip()
+        bracketed = text.startswith("<") and text.endswith(">")
+        text = text[1:-1] if bracketed else text
+        explicit = bracketed or text.startswith(("http://", "https://"))
+        iri = text if explicit else expand_curie(text)
         if iri is None:
-            raise UnknownNameError(name, [])
-        return ox.NamedNode(iri)
+            raise unknown_predicate(self, name)
+        return iri_node(iri, "predicate")
 
     def has_inferred(self) -> bool:
         """True if the inferred (OWL 2 RL) graph holds triples."""

@@ -29,11 +29,19 @@ def test_wrong_encoding_names_file_and_line(tmp_path: Path) -> None:
     assert "latin1.ttl:2" in err
 
 
-@pytest.mark.parametrize("value", ["http://example.org/a b", "<http://x y>", "MESH:D0 07334", ""])
-def test_iris_with_spaces_and_empty_values_are_unknown_names(value: str) -> None:
+@pytest.mark.parametrize("value", ["MESH:D0 07334", ""])
+def test_names_with_spaces_and_empty_values_are_unknown_names(value: str) -> None:
     code, _, err = run("query", "adverse-effects", "-p", f"drug={value}")
     assert code == 2
     assert "unknown entity" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ["http://example.org/a b", "<http://x y>"])
+def test_iris_with_spaces_are_invalid_iris(value: str) -> None:
+    code, _, err = run("query", "adverse-effects", "-p", f"drug={value}")
+    assert code == 2
+    assert "is not a valid IRI: ' ' at position" in err
     assert err.count("\n") == 1
 
 

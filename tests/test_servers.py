@@ -64,7 +64,7 @@ def server(
     try:
         args = ["load", "--endpoint", srv.store]
         if srv.auth:
-            args += ["--user", srv.auth[0], "--password", srv.auth[1]]
+            args += ["--user", srv.auth[0], "--password", srv.auth[1], "--allow-insecure-auth"]
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
         srv.process = running.process
@@ -105,7 +105,7 @@ def test_reload_replaces_and_does_not_duplicate(server: Server) -> None:
     before = len(remote)
     args = ["load", "--endpoint", server.store]
     if server.auth:
-        args += ["--user", server.auth[0], "--password", server.auth[1]]
+        args += ["--user", server.auth[0], "--password", server.auth[1], "--allow-insecure-auth"]
     assert CliRunner().invoke(main, args).exit_code == 0
     assert len(remote) == before
 
@@ -118,13 +118,15 @@ def test_failed_load_leaves_previous_graph(server: Server, tmp_path: Path) -> No
     bad.write_text("<http://example.org/a> <http://example.org/b> .\n", encoding="utf-8")
     args = ["load", "--endpoint", server.store, "--graph", KB_GRAPH, str(bad)]
     if server.auth:
-        args += ["--user", server.auth[0], "--password", server.auth[1]]
+        args += ["--user", server.auth[0], "--password", server.auth[1], "--allow-insecure-auth"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert "bad.nt:1:" in result.stderr
     # Rejected by the server itself: the graph it would have replaced is intact.
     with pytest.raises(RemoteError):
-        GraphStore(server.store, server.auth).put(KB_GRAPH, b"<http://x/a> <http://x/b> .\n")
+        GraphStore(server.store, server.auth, allow_insecure_auth=True).put(
+            KB_GRAPH, b"<http://x/a> <http://x/b> .\n"
+        )
     assert len(remote) == before
     assert len(remote.query("adverse-effects")) == 8
 
@@ -160,7 +162,7 @@ def corpus_on_server(server: Server) -> tuple[KnowledgeGraph, KnowledgeGraph]:
     ingest_pubmed(local, records, workers=1)
     local.query("claim-literature-support")  # brings the literature index up to date
     store = local.backend.store  # type: ignore[attr-defined]
-    target = GraphStore(server.store, server.auth)
+    target = GraphStore(server.store, server.auth, allow_insecure_auth=True)
     for graph in store.named_graphs():
         data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
         target.put(graph.value, data)
@@ -228,7 +230,13 @@ def _with_closure(server: Server, tmp_path: Path) -> KnowledgeGraph:
         args = ["load", "--endpoint", server.store, "--graph", GRAPH_INFERRED]
         args.append(str(tmp_path / "igfkg-inferred.ttl"))
         if server.auth:
-            args += ["--user", server.auth[0], "--password", server.auth[1]]
+            args += [
+                "--user",
+                server.auth[0],
+                "--password",
+                server.auth[1],
+                "--allow-insecure-auth",
+            ]
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
     return remote

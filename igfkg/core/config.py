@@ -11,15 +11,22 @@ True
 Traceback (most recent call last):
 ...
 igfkg.core.errors.ConfigError: IGFKG_LOCK_TIMEOUT='soon': not a number of seconds
+>>> settings({"IGFKG_ENDPOINT": "localhost:7878"})  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+igfkg.core.errors.ConfigError: IGFKG_ENDPOINT 'localhost:7878' is not an http(s) URL: ...
+>>> settings({"IGFKG_USER": "ann", "IGFKG_PASSWORD": "s3cret"})  # secrets never in a repr
+Settings(store=None, lock_timeout=120.0, user='ann')
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from igfkg.core.errors import ConfigError
+from igfkg.core.iri import endpoint as check_endpoint
 
 __all__ = ["Settings", "settings"]
 
@@ -29,8 +36,11 @@ class Settings:
     """What the environment says; see the README's *Configuration* table."""
 
     store: str | None = None  # IGFKG_STORE: a persistent store folder
-    endpoint: str | None = None  # IGFKG_ENDPOINT: a remote SPARQL endpoint
+    # IGFKG_ENDPOINT: a remote SPARQL endpoint (an http(s) URL; may carry user:password@)
+    endpoint: str | None = field(default=None, repr=False)
     lock_timeout: float = 120.0  # IGFKG_LOCK_TIMEOUT: seconds to wait for a busy store
+    user: str | None = None  # IGFKG_USER: user name for igfkg load
+    password: str | None = field(default=None, repr=False)  # IGFKG_PASSWORD: its password
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -46,11 +56,29 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _text(env: Mapping[str, str], name: str) -> str | None:
+    """The variable's value if set and not empty; its value must be UTF-8 text (a password is
+    not quoted in the error)."""
+    raw = env.get(name) or None
+    if raw is not None:
+        try:
+            raw.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = "its value" if name == "IGFKG_PASSWORD" else repr(raw)
+            raise ConfigError(f"{name}: {shown} is not valid UTF-8 text") from None
+    return raw
+
+
 def settings(env: Mapping[str, str] | None = None) -> Settings:
     """The settings the environment (``os.environ`` unless given) holds."""
     env = os.environ if env is None else env
+    endpoint = _text(env, "IGFKG_ENDPOINT")
+    if endpoint is not None:
+        check_endpoint(endpoint, "IGFKG_ENDPOINT")
     return Settings(
         store=env.get("IGFKG_STORE") or None,
-        endpoint=env.get("IGFKG_ENDPOINT") or None,
+        endpoint=endpoint,
         lock_timeout=_seconds(env, "IGFKG_LOCK_TIMEOUT", 120.0),
+        user=_text(env, "IGFKG_USER"),
+        password=_text(env, "IGFKG_PASSWORD"),
     )

@@ -20,12 +20,16 @@ __all__ = [
     "ConfigError",
     "DataFileError",
     "IgfkgError",
+    "IriError",
     "ParameterError",
     "QueryError",
     "ReadOnlyError",
+    "RemoteError",
     "StoreError",
     "UnknownNameError",
+    "UnknownPredicateError",
     "UnknownQueryError",
+    "UsageError",
 ]
 
 
@@ -47,6 +51,15 @@ class StoreError(IgfkgError, OSError):
     that is unreachable or answers nonsense, a server that cannot start."""
 
     exit_code = EXIT_STORE
+
+
+class RemoteError(StoreError):
+    """A remote store failed: unreachable, an HTTP error, or an answer that is not what the
+    protocol promises (not JSON, an HTML page, a bad IRI). Names the endpoint, never a password."""
+
+
+class UsageError(IgfkgError):
+    """A command used wrongly: an option missing, or options that do not go together."""
 
 
 class UnknownNameError(IgfkgError, LookupError):
@@ -79,6 +92,20 @@ class AmbiguousNameError(UnknownNameError):
         Exception.__init__(self, f"{name!r} {how}: {', '.join(candidates)}")
 
 
+class UnknownPredicateError(UnknownNameError):
+    """A predicate (CURIE or IRI) that no statement of the graph uses.
+
+    >>> str(UnknownPredicateError("igfkg:testIn", ["igfkg:testedIn"]))
+    "unknown predicate 'igfkg:testIn'; closest: igfkg:testedIn"
+    """
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+        Exception.__init__(self, f"unknown predicate {name!r}{hint}")
+
+
 class UnknownQueryError(IgfkgError, LookupError):
     """A canned query id that is not in the catalog."""
 
@@ -89,6 +116,10 @@ class UnknownQueryError(IgfkgError, LookupError):
 
 class ParameterError(IgfkgError, ValueError):
     """A missing, unknown or ill-formed query parameter."""
+
+
+class IriError(ParameterError):
+    """A value given as an IRI that is none (a forbidden character, a bad host or port)."""
 
 
 class QueryError(IgfkgError, ValueError):

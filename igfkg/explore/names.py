@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 import pyoxigraph as ox
 
 from igfkg.core import sparql
-from igfkg.core.errors import AmbiguousNameError, ParameterError, UnknownNameError
+from igfkg.core.errors import AmbiguousNameError, IriError, ParameterError, UnknownNameError
+from igfkg.core.iri import check_iri, shown
 from igfkg.core.namespaces import GRAPH_SOURCES, IGFKG, KB, PREFIXES, expand_curie
 from igfkg.core.results import Row, Term
 from igfkg.explore.search import Entry, NameIndex
@@ -129,14 +130,40 @@ def _mapped(kg: GraphPort, node: ox.NamedNode) -> ox.NamedNode | None:
     return None
 
 
+def _explicit_iri(text: str) -> bool:
+    """True for text given as an IRI: in angle brackets, or starting with http(s)://."""
+    return (text.startswith("<") and text.endswith(">")) or text.startswith(("http://", "https://"))
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _valid_iri(iri: str) -> bool:
+    """True if ``iri`` (a CURIE's expansion, say) is a valid IRI; else the text is a name."""
+    try:
+        check_iri(iri)
+    except IriError:
+        return False
+    return True
+
+
 def resolve(kg: NamedGraphPort, name: str) -> ox.NamedNode:
     """The IRI of an entity named by IRI, CURIE, bare identifier, label or synonym (see
     :meth:`igfkg.graph.KnowledgeGraph.resolve`)."""
     text = name.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
+    if _explicit_iri(text):
+        # Given as an IRI (<...> or http(s)://...): it must be a valid one.
+        text = text[1:-1] if text.startswith("<") else text
+        check_iri(text)
+    elif not _utf8(text):
+        raise ParameterError(f"{shown(name)} is not valid UTF-8 text")
     iri = _identifier(text)
-    if iri is not None and not any(c.isspace() for c in iri):
+    if iri is not None and _valid_iri(iri):
         node = ox.NamedNode(iri)
         if not iri.startswith(KB):
             mapped = _mapped(kg, node)

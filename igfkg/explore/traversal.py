@@ -22,6 +22,7 @@ for with ``include_hedged=True``: then it is an edge marked ``hedged`` with its 
 
 from __future__ import annotations
 
+import difflib
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -29,12 +30,21 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from igfkg.core import sparql
+from igfkg.core.errors import UnknownPredicateError
 from igfkg.core.namespaces import compact
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
 
-__all__ = ["Edge", "Evidence", "ancestors", "descendants", "neighbors", "paths"]
+__all__ = [
+    "Edge",
+    "Evidence",
+    "ancestors",
+    "descendants",
+    "neighbors",
+    "paths",
+    "unknown_predicate",
+]
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SKIP = {_RDF_TYPE, "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"}
@@ -46,6 +56,8 @@ _HEDGED = sparql.load("igfkg.explore", "traversal-hedged")
 _EVIDENCE = sparql.load("igfkg.explore", "traversal-evidence")
 _HIERARCHY = sparql.load("igfkg.explore", "traversal-hierarchy")
 _HIERARCHY_DOWN = sparql.load("igfkg.explore", "traversal-hierarchy-down")
+_PREDICATE_USED = sparql.load("igfkg.explore", "traversal-predicate-used")
+_PROPERTIES = sparql.load("igfkg.explore", "traversal-properties")
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,29 @@ def _edge(
     return Edge(s, p, o, labels[s], labels[p], labels[o], evidence, triple in (hedged or ()))
 
 
+def unknown_predicate(kg: GraphPort, name: str, n: int = 5) -> UnknownPredicateError:
+    """The error for a predicate no statement uses, with the declared properties closest to
+    ``name`` (by CURIE, local name or label) as suggestions."""
+    wanted = name.strip().strip("<>").casefold()
+    wanted_local = wanted.rpartition(":")[2].rpartition("/")[2].rpartition("#")[2]
+    keys: dict[str, str] = {}  # spelling -> CURIE
+    for row in kg.select(_PROPERTIES):
+        iri, text = row["p"], row["label"]
+        if iri is None:
+            continue
+        curie = compact(iri.value)
+        local = curie.rpartition(":")[2].rpartition("/")[2].rpartition("#")[2]
+        for key in (curie, local, text.value if text is not None else ""):
+            if key:
+                keys.setdefault(key.casefold(), curie)
+    close: list[str] = []
+    for probe in (wanted, wanted_local):
+        for key in difflib.get_close_matches(probe, list(keys), n=n, cutoff=0.6):
+            if keys[key] not in close:
+                close.append(keys[key])
+    return UnknownPredicateError(name, close[:n])
+
+
 def neighbors(
     kg: GraphPort,
     entity: ox.NamedNode,
@@ -146,6 +181,8 @@ def neighbors(
     predicate; with ``include_hedged``, hedged claims too, marked as such."""
     if depth < 1:
         raise ValueError(f"depth must be at least 1, got {depth}")
+    if predicate is not None and not kg.select(_PREDICATE_USED, {"p": predicate}):
+        raise unknown_predicate(kg, compact(predicate.value))
     labels: dict[str, str] = {}
     seen_nodes = {entity.value}
     frontier = [entity.value]

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from igfkg.core.errors import DataFileError, ParameterError, UsageError
+from igfkg.core.iri import check_iri
 from igfkg.store.backends import QUAD_FORMATS, parse_quads, rdf_format
 from igfkg.store.remote import GraphStore
 
@@ -25,13 +27,19 @@ def _nt(triples: list[ox.Triple]) -> bytes:
 
 
 def load_release(
-    endpoint: str, kg: KnowledgeGraph, auth: tuple[str, str] | None = None
+    endpoint: str,
+    kg: KnowledgeGraph,
+    auth: tuple[str, str] | None = None,
+    *,
+    allow_insecure_auth: bool = False,
 ) -> list[tuple[str, int]]:
-    """PUT each release graph of ``kg`` (ontology, kb, mappings, queries) into the store."""
+    """PUT each release graph of ``kg`` (ontology, kb, mappings, queries) into the store.
+    Credentials (``auth``, or ``user:password@`` in the URL) go over https only unless
+    ``allow_insecure_auth``."""
     from igfkg.quality.inference import GRAPH_INFERRED
     from igfkg.release.build import _PARTS, canonical_quads, partition
 
-    store = GraphStore(endpoint, auth)
+    store = GraphStore(endpoint, auth, allow_insecure_auth=allow_insecure_auth)
     by_graph: dict[str, list[ox.Triple]] = {iri: [] for iri in _PARTS.values()}
     for q in canonical_quads(partition(kg)):
         by_graph[q.graph_name.value].append(ox.Triple(q.subject, q.predicate, q.object))  # type: ignore[union-attr]
@@ -44,22 +52,37 @@ def load_release(
 
 
 def load_files(
-    endpoint: str, files: list[Path], graph: str | None, auth: tuple[str, str] | None = None
+    endpoint: str,
+    files: list[Path],
+    graph: str | None,
+    auth: tuple[str, str] | None = None,
+    *,
+    allow_insecure_auth: bool = False,
 ) -> list[tuple[str, int]]:
-    """PUT RDF files: triple files into ``graph``, quad files graph by graph. Every file is
-    parsed first; nothing is sent unless all of them parse."""
+    """PUT RDF files: triple files into ``graph`` (required for them: a PUT replaces the
+    graph, so none is guessed), quad files graph by graph. Every file is parsed first;
+    nothing is sent unless all of them parse."""
+    store = GraphStore(endpoint, auth, allow_insecure_auth=allow_insecure_auth)
+    if graph is not None:
+        check_iri(graph, "--graph")
     per_graph: dict[str, list[ox.Triple]] = {}
     for path in files:
-        fmt = rdf_format(path)
+        try:
+            fmt = rdf_format(path)
+        except ValueError as error:
+            raise ParameterError(str(error)) from None
         if fmt not in QUAD_FORMATS and graph is None:
-            raise ValueError(f"{path}: a triple file needs --graph IRI")
-        for q in parse_quads(path.read_bytes(), fmt, graph, str(path)):
+            raise UsageError(f"{path} holds triples: name the graph they replace with --graph IRI")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise DataFileError(str(path), error.strerror or str(error)) from None
+        for q in parse_quads(data, fmt, graph, str(path)):
             if isinstance(q.graph_name, ox.DefaultGraph):
-                raise ValueError(f"{path}: quads in the default graph; give them a named graph")
+                raise DataFileError(str(path), "quads in the default graph: name their graph")
             per_graph.setdefault(q.graph_name.value, []).append(
                 ox.Triple(q.subject, q.predicate, q.object)
             )
-    store = GraphStore(endpoint, auth)
     for iri, triples in per_graph.items():
         store.put(iri, _nt(triples))
     return [(iri, len(t)) for iri, t in per_graph.items()]

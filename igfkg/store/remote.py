@@ -7,6 +7,7 @@ the embedded store.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import re
 import urllib.error
@@ -18,12 +19,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from igfkg.core.errors import QueryError
+from igfkg.core.errors import ConfigError, QueryError, RemoteError
+from igfkg.core.iri import endpoint, redact, shown
 from igfkg.core.results import Result, Term
 from igfkg.store.backends import QUAD_FORMATS, Backend, _strip_prologue, rdf_format, with_values
 from igfkg.store.port import Capabilities
 
-__all__ = ["GraphStore", "SparqlBackend", "term_from_json"]
+__all__ = ["GraphStore", "RemoteError", "SparqlBackend", "check_auth", "term_from_json"]
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 _MEDIA = {
@@ -38,8 +40,33 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
-class RemoteError(OSError):
-    """An HTTP request to a remote store failed; names the URL and the server's answer."""
+class _NoInsecureRedirect(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, but never one that would take credentials to plain http."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if urllib.parse.urlsplit(newurl).scheme != "https":
+            raise RemoteError(
+                f"{req.get_method()} {redact(req.full_url)}: redirected to {shown(redact(newurl))};"
+                " credentials are not sent there"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _detail(text: str, secret: str | None) -> str:
+    """The first line of a server's message, shortened, on one line, without ``secret``."""
+    lines = text.strip().splitlines()
+    line = lines[0][:300] if lines else ""
+    if secret:
+        line = line.replace(secret, "***")
+    return "".join(c if c.isprintable() else " " for c in line)
 
 
 def _request(
@@ -51,6 +78,7 @@ def _request(
     timeout: float = 300,
     auth: tuple[str, str] | None = None,
 ) -> tuple[str, bytes]:
+    """Send one request; any failure is a RemoteError naming the method and the URL."""
     req = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
     handlers: list[urllib.request.BaseHandler] = []
     if auth is not None:
@@ -59,24 +87,37 @@ def _request(
         handlers += [
             urllib.request.HTTPDigestAuthHandler(passwords),
             urllib.request.HTTPBasicAuthHandler(passwords),
+            _NoInsecureRedirect(),
         ]
     opener = urllib.request.build_opener(*handlers)
+    where = f"{method} {redact(url)}"
+    secret = auth[1] if auth else None
     try:
         with opener.open(req, timeout=timeout) as response:
             return response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as error:
-        body = error.read().decode("utf-8", "replace").strip().splitlines()
-        detail = body[0][:300] if body else ""
-        raise RemoteError(f"{method} {url}: HTTP {error.code} {error.reason}: {detail}") from None
+        try:
+            body = error.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):
+            body = ""
+        detail = _detail(body, secret)
+        raise RemoteError(f"{where}: HTTP {error.code} {error.reason}: {detail}") from None
     except urllib.error.URLError as error:
-        raise RemoteError(f"{method} {url}: {error.reason}") from None
+        raise RemoteError(f"{where}: {_detail(str(error.reason), secret)}") from None
+    except (OSError, http.client.HTTPException) as error:
+        # A dropped connection, a timeout, or an answer that is no HTTP at all.
+        reason = _detail(str(error), secret) or type(error).__name__
+        raise RemoteError(f"{where}: {reason}") from None
 
 
 def term_from_json(value: Mapping[str, str]) -> Term:
     """A SPARQL 1.1 Query Results JSON term as a pyoxigraph term."""
     kind = value["type"]
     if kind == "uri":
-        return ox.NamedNode(value["value"])
+        try:  # Oxigraph's RFC 3987 parser, fast enough for every IRI of a large answer
+            return ox.NamedNode(value["value"])
+        except ValueError as error:
+            raise ValueError(f"bad IRI {shown(value['value'])}: {error}") from None
     if kind == "bnode":
         # Some servers use ids such as nodeID://b12 that are not valid blank node labels.
         return ox.BlankNode(hashlib.sha1(value["value"].encode()).hexdigest())
@@ -93,19 +134,106 @@ def term_from_json(value: Mapping[str, str]) -> Term:
     return ox.Literal(value["value"])
 
 
+def check_auth(
+    url: str,
+    auth: tuple[str, str] | None,
+    allow_insecure_auth: bool = False,
+    what: str = "endpoint",
+) -> tuple[str, tuple[str, str] | None]:
+    """Check an endpoint URL and the credentials for it: the URL without ``user:password@``
+    and the credentials (given, else those of the URL). Credentials go over https only, or
+    over plain http when ``allow_insecure_auth`` says so (loopback included: the password
+    would travel in the clear). Errors name the URL redacted.
+
+    >>> check_auth("https://ann:pw@example.org/sparql", None)
+    ('https://example.org/sparql', ('ann', 'pw'))
+    >>> check_auth("http://example.org/store", ("ann", "pw"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    igfkg.core.errors.ConfigError: refusing to send credentials over plain http to ...
+    """
+    clean, from_url = endpoint(url, what)
+    auth = auth or from_url
+    if auth is not None and clean.lower().startswith("http:") and not allow_insecure_auth:
+        raise ConfigError(
+            f"refusing to send credentials over plain http to {clean}: use https, or pass "
+            "--allow-insecure-auth to send them in the clear"
+        )
+    return clean, auth
+
+
+class _NonsenseError(ValueError):
+    """An answer that is not what the SPARQL protocol promises."""
+
+
+_JSON_TYPES = ("application/sparql-results+json", "application/json")
+_GRAPH_TYPES = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples' former media type (Virtuoso)
+    "text/turtle": ox.RdfFormat.TURTLE,
+}
+
+
+def _answer(ctype: str, data: bytes, *, graph: bool) -> Result | list[ox.Triple]:
+    """The Result (SELECT, ASK) or triples (CONSTRUCT, DESCRIBE) of an HTTP answer; _NonsenseError
+    for anything else (an HTML page, bad JSON, a bad term)."""
+    media = ctype.split(";")[0].strip().lower()
+    if not graph and media in _JSON_TYPES:
+        try:
+            doc = json.loads(data)
+        except ValueError as error:
+            raise _NonsenseError(f"the answer is not valid JSON: {error}") from None
+        try:
+            if "boolean" in doc:
+                if not isinstance(doc["boolean"], bool):
+                    value = shown(str(doc["boolean"]))
+                    raise _NonsenseError(f"the ASK answer is not a boolean: {value}")
+                return Result([], boolean=doc["boolean"])
+            names = doc["head"].get("vars", [])
+            rows = [
+                tuple(term_from_json(b[n]) if n in b else None for n in names)
+                for b in doc["results"]["bindings"]
+            ]
+        except (KeyError, TypeError, AttributeError) as error:
+            raise _NonsenseError(f"the answer is not SPARQL results JSON (at {error})") from None
+        except ValueError as error:  # a bad IRI, language tag or term in a result
+            raise _NonsenseError(f"a bad term in the results: {error}") from None
+        return Result(names, rows)
+    if graph and media in _GRAPH_TYPES:
+        try:
+            parsed = ox.parse(data, format=_GRAPH_TYPES[media])
+            return [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
+        except (SyntaxError, ValueError) as error:
+            raise _NonsenseError(f"the answer is not valid {media}: {error}") from None
+    wanted = "RDF (N-Triples or Turtle)" if graph else "SPARQL results JSON"
+    raise _NonsenseError(f"expected {wanted}, got content type {shown(ctype or 'none')}")
+
+
 class SparqlBackend(Backend):
-    """A remote SPARQL 1.1 endpoint. Queries go to ``url``; updates to ``update_url``."""
+    """A remote SPARQL 1.1 endpoint. Queries go to ``url``; updates to ``update_url``. A
+    ``user:password@`` in the URL is sent as HTTP authentication (https only, unless
+    ``allow_insecure_auth``)."""
 
     name = "sparql"
 
-    def __init__(self, url: str, update_url: str | None = None) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"a SPARQL endpoint is an http(s) URL, got {url!r}")
-        self.url = url
+    def __init__(
+        self,
+        url: str,
+        update_url: str | None = None,
+        *,
+        auth: tuple[str, str] | None = None,
+        allow_insecure_auth: bool = False,
+    ) -> None:
+        self.url, self.auth = check_auth(url, auth, allow_insecure_auth)
+        if update_url is not None:
+            update_url = check_auth(update_url, self.auth, allow_insecure_auth)[0]
         self.capabilities = Capabilities(local=False, private=False, engine="remote")
         self.update_url = update_url or (
-            url[: -len("/query")] + "/update" if url.endswith("/query") else url
+            self.url[: -len("/query")] + "/update" if self.url.endswith("/query") else self.url
         )
+
+    def __repr__(self) -> str:
+        return f"SparqlBackend({redact(self.url)!r})"
 
     def raw_query(self, query: str, bindings: Mapping[str, Term]) -> Result | list[ox.Triple]:
         text = with_values(query, bindings)
@@ -114,23 +242,17 @@ class SparqlBackend(Backend):
         accept = "application/n-triples, text/turtle;q=0.9" if graph_form else _ACCEPT
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         try:
-            ctype, data = _request(self.url, data=body, method="POST", headers=headers)
+            ctype, data = _request(
+                self.url, data=body, method="POST", headers=headers, auth=self.auth
+            )
         except RemoteError as error:
             if "HTTP 400" in str(error):
                 raise QueryError(str(error)) from None
             raise
-        if "json" in ctype:
-            doc: dict[str, Any] = json.loads(data)
-            if "boolean" in doc:
-                return Result([], boolean=bool(doc["boolean"]))
-            names = doc["head"].get("vars", [])
-            rows = [
-                tuple(term_from_json(b[n]) if n in b else None for n in names)
-                for b in doc["results"]["bindings"]
-            ]
-            return Result(names, rows)
-        fmt = ox.RdfFormat.TURTLE if "turtle" in ctype else ox.RdfFormat.N_TRIPLES
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=fmt)]
+        try:
+            return _answer(ctype, data, graph=graph_form is not None)
+        except _NonsenseError as error:
+            raise RemoteError(f"POST {self.url}: {error}") from None
 
     def update(self, text: str) -> None:
         _request(
@@ -138,6 +260,7 @@ class SparqlBackend(Backend):
             data=text.encode("utf-8"),
             method="POST",
             headers={"Content-Type": "application/sparql-update"},
+            auth=self.auth,
         )
 
     def load_file(self, path: Path, graph: str, fmt: str | None = None) -> None:
@@ -161,13 +284,20 @@ class SparqlBackend(Backend):
 
 
 class GraphStore:
-    """A SPARQL 1.1 Graph Store HTTP Protocol endpoint (e.g. Oxigraph's ``/store``)."""
+    """A SPARQL 1.1 Graph Store HTTP Protocol endpoint (e.g. Oxigraph's ``/store``);
+    credentials as for :func:`check_auth`."""
 
-    def __init__(self, url: str, auth: tuple[str, str] | None = None) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"a graph store endpoint is an http(s) URL, got {url!r}")
-        self.url = url
-        self.auth = auth
+    def __init__(
+        self,
+        url: str,
+        auth: tuple[str, str] | None = None,
+        *,
+        allow_insecure_auth: bool = False,
+    ) -> None:
+        self.url, self.auth = check_auth(url, auth, allow_insecure_auth, "graph store endpoint")
+
+    def __repr__(self) -> str:
+        return f"GraphStore({redact(self.url)!r})"
 
     def _graph_url(self, graph: str) -> str:
         sep = "&" if "?" in self.url else "?"
