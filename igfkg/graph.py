@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from igfkg.core import resources, sparql
+from igfkg.core.errors import ConfigError, ParameterError
 from igfkg.core.iri import iri_node
 from igfkg.core.namespaces import (
     GRAPH_KB,
@@ -50,7 +51,7 @@ def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
     >>> open("neo4j:")
     Traceback (most recent call last):
     ...
-    ValueError: unknown backend 'neo4j'; known backends: oxigraph, rdflib, sparql
+    igfkg.core.errors.ConfigError: unknown backend 'neo4j'; known backends: oxigraph, rdflib, sparql
     """
     kind, _, location = spec.partition(":")
     backend: Backend
@@ -58,14 +59,14 @@ def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
         backend = OxigraphBackend(Path(location) if location else None)
     elif kind == "rdflib":
         if location:
-            raise ValueError("the rdflib backend is in memory only; use 'rdflib:'")
+            raise ConfigError("the rdflib backend is in memory only; use 'rdflib:'")
         backend = RdflibBackend()
     elif kind == "sparql":
         from igfkg.store.remote import SparqlBackend
 
         return KnowledgeGraph(SparqlBackend(location))
     else:
-        raise ValueError(f"unknown backend {kind!r}; known backends: {', '.join(ALL_BACKENDS)}")
+        raise ConfigError(f"unknown backend {kind!r}; known backends: {', '.join(ALL_BACKENDS)}")
     kg = KnowledgeGraph(backend)
     if bundled and backend.is_empty():
         kg.load_bundled()
@@ -82,7 +83,7 @@ def validate_files(paths: list[Path], engine: str = "auto") -> Any:
     from igfkg.quality.validation import ENGINES, validate_loaded
 
     if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+        raise ParameterError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     kg = open("oxigraph:", bundled=False)
     if engine != "pyshacl":
         for path in resources.ontology_files():
@@ -132,6 +133,7 @@ class KnowledgeGraph:
 
     def load(self, path: str | Path, *, graph: str, fmt: str | None = None) -> None:
         """Load an RDF file into the named graph ``graph``; a bad file changes nothing."""
+        graph = iri_node(graph, "graph").value
         self.backend.load_file(Path(path), graph, fmt)
         self.changed()
         if self._local():

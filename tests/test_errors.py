@@ -533,3 +533,18 @@ def test_settings_that_are_not_utf8_are_named_without_secrets() -> None:
     done = _igfkg("describe", "IGF-1", env={"IGFKG_USER": "ann\udcff"})
     assert done.returncode == 2
     assert "IGFKG_USER: 'ann\\udcff' is not valid UTF-8 text" in one_line(done.stderr.decode())
+
+
+def test_api_misuse_is_an_igfkg_error(tmp_path: Path) -> None:
+    from igfkg.core.errors import ConfigError, IriError, ParameterError
+
+    with pytest.raises(ConfigError, match="neo4j"):
+        igfkg.open("neo4j:")
+    data = tmp_path / "d.ttl"
+    data.write_text("<http://x/a> <http://x/p> <http://x/b> .\n")
+    kg = igfkg.open("oxigraph:", bundled=False)
+    with pytest.raises(IriError):
+        kg.load(data, graph="not an iri")
+    assert len(kg) == 0
+    with pytest.raises(ParameterError, match="depth"):
+        igfkg.open().neighbors("IGF-1", depth=0)

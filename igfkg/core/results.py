@@ -25,6 +25,7 @@ from typing import Any, overload
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
+from igfkg.core.errors import ParameterError
 from igfkg.core.namespaces import compact
 
 __all__ = ["FORMATS", "Result", "Row", "Term", "term_to_text"]
@@ -120,7 +121,7 @@ class Result:
         try:
             writer = writers[fmt]
         except KeyError:
-            raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}") from None
+            raise ParameterError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}") from None
         return writer(self)
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from igfkg.core import resources
-from igfkg.core.errors import ParameterError, QueryError, UnknownQueryError
+from igfkg.core.errors import DataFileError, ParameterError, QueryError, UnknownQueryError
 from igfkg.core.results import Result, Term
 
 if TYPE_CHECKING:
@@ -182,15 +182,15 @@ def parse_query_file(path: Path) -> CannedQuery:
             continue
         key, sep, value = line[2:].strip().partition(":")
         if not sep:
-            raise ValueError(f"{path}:{number}: header line needs 'key: value': {line!r}")
+            raise DataFileError(str(path), f"header line needs 'key: value': {line!r}", number)
         fields.setdefault(key.strip(), []).append(value.strip())
     if "question" not in fields:
-        raise ValueError(f"{path}: no '#+ question:' header")
+        raise DataFileError(str(path), "no '#+ question:' header")
     params = []
     for raw in fields.get("param", []):
         m = _PARAM.match(raw)
         if m is None:
-            raise ValueError(f"{path}: bad param header {raw!r}")
+            raise DataFileError(str(path), f"bad param header {raw!r}")
         opts: dict[str, str] = {}
         for option in m["opts"].split():
             key, _, value = option.partition("=")
@@ -206,15 +206,15 @@ def parse_query_file(path: Path) -> CannedQuery:
             )
         )
     if any(p.name in _RESERVED for p in params):
-        raise ValueError(f"{path}: parameters cannot be named {' or '.join(_RESERVED)}")
+        raise DataFileError(str(path), f"parameters cannot be named {' or '.join(_RESERVED)}")
     if fields.get("page", ["here"]) != ["here"]:
-        raise ValueError(f"{path}: at most one '#+ page: here' line, got {fields['page']}")
+        raise DataFileError(str(path), f"at most one '#+ page: here' line, got {fields['page']}")
     inference = fields.get("inference", [""])[0]
     if inference not in ("", "owl-rl"):
-        raise ValueError(f"{path}: inference must be 'owl-rl', got {inference!r}")
+        raise DataFileError(str(path), f"inference must be 'owl-rl', got {inference!r}")
     index = fields.get("index", [""])[0]
     if index not in ("", "literature"):
-        raise ValueError(f"{path}: index must be 'literature', got {index!r}")
+        raise DataFileError(str(path), f"index must be 'literature', got {index!r}")
     keywords = tuple(
         k.strip() for k in ",".join(fields.get("keywords", [])).split(",") if k.strip()
     )

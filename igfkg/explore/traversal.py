@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from igfkg.core import sparql
-from igfkg.core.errors import UnknownPredicateError
+from igfkg.core.errors import ParameterError, UnknownPredicateError
 from igfkg.core.namespaces import compact
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ def neighbors(
     """The edges within ``depth`` steps of ``entity`` (either direction), optionally of one
     predicate; with ``include_hedged``, hedged claims too, marked as such."""
     if depth < 1:
-        raise ValueError(f"depth must be at least 1, got {depth}")
+        raise ParameterError(f"depth must be at least 1, got {depth}")
     if predicate is not None and not kg.select(_PREDICATE_USED, {"p": predicate}):
         raise unknown_predicate(kg, compact(predicate.value))
     labels: dict[str, str] = {}
@@ -213,7 +213,7 @@ def paths(
     """The shortest paths (up to ``max_length`` edges, either direction) from start to end;
     with ``include_hedged``, hedged claims count as (marked) edges too."""
     if max_length < 1:
-        raise ValueError(f"max_length must be at least 1, got {max_length}")
+        raise ParameterError(f"max_length must be at least 1, got {max_length}")
     labels: dict[str, str] = {}
     hedged: set[Triple] | None = set() if include_hedged else None
     target = end.value

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from igfkg.core import resources
+from igfkg.core.errors import DataFileError
 from igfkg.core.namespaces import compact
 from igfkg.core.results import term_to_text
 
@@ -89,7 +90,7 @@ def _parse(path: Path) -> Check:
             header[key.strip()] = value.strip()
     level = header.get("level", "ERROR").upper()
     if level not in ("ERROR", "WARN", "INFO"):
-        raise ValueError(f"{path}: level must be ERROR, WARN or INFO, got {level!r}")
+        raise DataFileError(str(path), f"level must be ERROR, WARN or INFO, got {level!r}")
     return Check(path.stem.removesuffix("-violation"), header.get("description", ""), level, text)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from igfkg.core import resources
-from igfkg.core.errors import DataFileError
+from igfkg.core.errors import DataFileError, ParameterError
 from igfkg.core.namespaces import GRAPH_ONTOLOGY, compact
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ def validate_graph(
     ``pyshacl`` (the reference), or ``auto`` (fast on the embedded Oxigraph store, else
     pySHACL)."""
     if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+        raise ParameterError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     in_process = kg.backend.capabilities.engine == "oxigraph"
     if not extra and (engine == "fast" or (engine == "auto" and in_process)):
         report = _fast(kg, engine)

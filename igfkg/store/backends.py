@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import pyoxigraph as ox
 
-from igfkg.core.errors import DataFileError, QueryError, ReadOnlyError
+from igfkg.core.errors import DataFileError, ParameterError, QueryError, ReadOnlyError
 from igfkg.core.results import Result, Term
 from igfkg.store.port import Capabilities
 
@@ -63,7 +63,7 @@ def rdf_format(name_or_path: str | Path) -> str:
         return _EXTENSIONS[key]
     except KeyError:
         known = ", ".join(sorted(set(_EXTENSIONS.values())))
-        raise ValueError(f"unknown RDF format {name_or_path!s}; known: {known}") from None
+        raise ParameterError(f"unknown RDF format {name_or_path!s}; known: {known}") from None
 
 
 def _strip_prologue(query: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from igfkg.core.errors import ConfigError, QueryError, RemoteError
+from igfkg.core.errors import ConfigError, ParameterError, QueryError, RemoteError
 from igfkg.core.iri import endpoint, redact, shown
 from igfkg.core.results import Result, Term
 from igfkg.store.backends import QUAD_FORMATS, Backend, _strip_prologue, rdf_format, with_values
@@ -307,7 +307,7 @@ class GraphStore:
         """Replace the named graph with ``data`` (PUT: no duplicates on reload)."""
         fmt = rdf_format(fmt)
         if fmt in QUAD_FORMATS:
-            raise ValueError("PUT a triple format into one named graph, not quads")
+            raise ParameterError("PUT a triple format into one named graph, not quads")
         _request(
             self._graph_url(graph),
             data=data,
