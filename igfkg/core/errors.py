@@ -22,6 +22,7 @@ __all__ = [
     "IgfkgError",
     "ParameterError",
     "QueryError",
+    "QueryLimitError",
     "ReadOnlyError",
     "StoreError",
     "UnknownNameError",
@@ -93,6 +94,10 @@ class ParameterError(IgfkgError, ValueError):
 
 class QueryError(IgfkgError, ValueError):
     """A SPARQL query that does not parse or cannot run."""
+
+
+class QueryLimitError(QueryError):
+    """A query over a limit: too long or too deep to parse, too slow, or too many rows."""
 
 
 class ReadOnlyError(IgfkgError, PermissionError):
