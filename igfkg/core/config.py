@@ -32,7 +32,7 @@ class Settings:
     endpoint: str | None = None  # IGFKG_ENDPOINT: a remote SPARQL endpoint
     lock_timeout: float = 120.0  # IGFKG_LOCK_TIMEOUT: seconds to wait for a busy store
     query_timeout: float = 300.0  # IGFKG_QUERY_TIMEOUT: seconds a query may run (0: none)
-    max_rows: int = 1_000_000  # IGFKG_MAX_ROWS: rows (or triples) a query may return
+    max_rows: int = 200_000  # IGFKG_MAX_ROWS: rows (or triples) a query may return
     max_query_length: int = 1_000_000  # IGFKG_MAX_QUERY_LENGTH: characters of SPARQL text
     max_query_depth: int = 100  # IGFKG_MAX_QUERY_DEPTH: nested brackets of SPARQL text
     max_result_bytes: int = 256 * 2**20  # IGFKG_MAX_RESULT_BYTES: bytes a served answer holds
@@ -72,7 +72,7 @@ def settings(env: Mapping[str, str] | None = None) -> Settings:
         endpoint=env.get("IGFKG_ENDPOINT") or None,
         lock_timeout=_seconds(env, "IGFKG_LOCK_TIMEOUT", 120.0),
         query_timeout=_seconds(env, "IGFKG_QUERY_TIMEOUT", 300.0),
-        max_rows=_count(env, "IGFKG_MAX_ROWS", 1_000_000),
+        max_rows=_count(env, "IGFKG_MAX_ROWS", 200_000),
         max_query_length=_count(env, "IGFKG_MAX_QUERY_LENGTH", 1_000_000),
         max_query_depth=_count(env, "IGFKG_MAX_QUERY_DEPTH", 100),
         max_result_bytes=_count(env, "IGFKG_MAX_RESULT_BYTES", 256 * 2**20),

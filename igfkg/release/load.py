@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import signal
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from igfkg.core.errors import StoreError
 from igfkg.store.backends import QUAD_FORMATS, parse_quads, rdf_format
 from igfkg.store.remote import GraphStore
 
@@ -65,46 +71,133 @@ def load_files(
     return [(iri, len(t)) for iri, t in per_graph.items()]
 
 
-def serve(
-    store: Path | None, host: str, port: int, announce: Callable[[str], object] = print
-) -> None:
-    """Serve the graph with the Oxigraph server until interrupted. With ``store``, serve that
-    persistent store (loading the bundled graph first if it is empty); otherwise serve a
-    temporary store bulk-loaded with the release N-Quads."""
-    from igfkg.graph import open as open_graph
-    from igfkg.quality.inference import GRAPH_INFERRED
-    from igfkg.release.build import canonical_quads, partition
-    from igfkg.store.server import OxigraphServer, bulk_load
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="igfkg-serve-") as tmp:
-        if store is not None:
-            kg = open_graph(f"oxigraph:{store}")
-            del kg  # release the store before the server opens it
-            location = store
-        else:
-            location = Path(tmp) / "store"
-            quads = [
-                q
-                for q in canonical_quads(partition(open_graph()))
-                if getattr(q.graph_name, "value", None) != GRAPH_INFERRED
-            ]
-            nquads = Path(tmp) / "igfkg.nq"
-            nquads.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-            bulk_load(location, nquads)
 
-        def stop(signum: int, frame: object) -> None:
-            raise KeyboardInterrupt
+@contextmanager
+def _writers_locked(store: Path) -> Iterator[None]:
+    """Hold the store's lock (the one RocksDB takes) while a read-only engine serves it: an
+    engine opened read-only must not see the store change under it, so igfkg commands that
+    write wait (IGFKG_LOCK_TIMEOUT) and then fail instead."""
+    import fcntl
 
-        previous = signal.signal(signal.SIGTERM, stop)  # stop the server on kill too
+    fd = os.open(store / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
         try:
-            with OxigraphServer(location, host, port) as server:
-                announce(
-                    f"igfkg SPARQL endpoint: {server.url}/query  (query UI: {server.url}/ ,"
-                    f" graph store: {server.url}/store). Ctrl-C stops it."
-                )
-                while server.process is not None and server.process.poll() is None:
-                    time.sleep(0.2)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise StoreError(f"{store}: the store is in use by another process") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _prepare(store: Path | None, tmp: Path, writable: bool) -> Path:
+    """The store folder to serve, holding the ontology, KB and their OWL 2 RL closure (so
+    that every canned query answers, ``#+ inference: owl-rl`` ones included)."""
+    from igfkg.graph import open as open_graph
+    from igfkg.release.build import canonical_quads, partition
+    from igfkg.store.server import bulk_load
+
+    if store is not None:
+        kg = open_graph(f"oxigraph:{store}")
+        if not kg.has_inferred():
+            _warn("igfkg: writing the OWL 2 RL closure into the store (once) ...")
+            kg.materialize()
+        kg.backend.close()  # type: ignore[attr-defined]
+        del kg
+        gc.collect()  # release the store (and its lock) before the engine opens it
+        return store
+    location = tmp / "store"
+    nquads = tmp / "igfkg.nq"
+    quads = canonical_quads(partition(open_graph()))
+    nquads.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    bulk_load(location, nquads)
+    return location
+
+
+def serve(
+    store: Path | None,
+    host: str,
+    port: int,
+    announce: Callable[[str], object] = print,
+    *,
+    writable: bool = False,
+    allow_service: bool = False,
+    timeout: float | None = None,
+    max_result_bytes: int | None = None,
+) -> None:
+    """Serve the graph until interrupted: igfkg's front (:mod:`igfkg.store.front`) on
+    ``host:port`` before the Oxigraph server on a private loopback port. Read-only unless
+    ``writable``; SERVICE and LOAD refused unless ``allow_service``; queries cancelled after
+    ``timeout`` seconds (default IGFKG_QUERY_TIMEOUT). With ``store``, serve that persistent
+    store (loading the bundled graph first if it is empty); otherwise a temporary store
+    bulk-loaded with the release N-Quads. The inferred (OWL 2 RL) graph is served too.
+
+    A busy port raises StoreError (exit 3); a bad host, ConfigError (exit 2).
+    """
+    from igfkg.core.config import settings
+    from igfkg.store.front import Front, FrontPolicy, check_host, is_loopback
+    from igfkg.store.server import OxigraphServer
+
+    host = check_host(host)
+    conf = settings()
+    timeout = conf.query_timeout if timeout is None else timeout
+    policy = FrontPolicy(
+        writable, allow_service, max_result_bytes or conf.max_result_bytes, timeout or None
+    )
+    try:
+        front = Front(host, port, policy)  # first: a busy port fails before any work
+    except OSError as error:
+        raise StoreError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    if writable and not is_loopback(host):
+        _warn(
+            f"igfkg: WARNING: --writable on {host}, not a loopback address: anyone who can reach"
+            f" this machine on port {front.port} can change or delete the served data (there is"
+            " no authentication)"
+        )
+    elif writable:
+        _warn(
+            "igfkg: warning: --writable: any program on this machine can change the served data"
+            " over HTTP (cross-origin writes from web pages are refused)"
+        )
+    elif not is_loopback(host):
+        _warn(f"igfkg: note: serving on {host}: anyone who can reach this machine can read it")
+    if allow_service:
+        _warn("igfkg: warning: --allow-service: queries may make the server fetch other URLs")
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)  # stop the server on kill too
+    engine: OxigraphServer | None = None
+    try:
+        with tempfile.TemporaryDirectory(prefix="igfkg-serve-") as tmp, ExitStack() as stack:
+            location = _prepare(store, Path(tmp), writable)
+            if store is not None and not writable:
+                stack.enter_context(_writers_locked(store))
+            engine = OxigraphServer(location, read_only=not writable, timeout=timeout)
+            try:
+                engine.start()
+            except (RuntimeError, TimeoutError, OSError) as error:
+                raise StoreError(f"the SPARQL engine did not start: {error}") from None
+            front.upstream_port = engine.port
+            threading.Thread(target=front.serve_forever, daemon=True).start()
+            mode = "writable" if writable else "read-only"
+            announce(
+                f"igfkg SPARQL endpoint: {front.url}/query  (query UI: {front.url}/ , graph"
+                f" store: {front.url}/store; {mode}). Ctrl-C stops it."
+            )
+            while engine.process is not None and engine.process.poll() is None:
+                time.sleep(0.2)
+            raise StoreError(f"the SPARQL engine stopped: {engine.failure() or 'no message'}")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if front.upstream_port:  # serve_forever runs
+            front.shutdown()
+        front.server_close()
+        if engine is not None:
+            engine.stop()
