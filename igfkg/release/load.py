@@ -93,10 +93,13 @@ def _writers_locked(store: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _prepare(store: Path | None, tmp: Path, writable: bool) -> Path:
-    """The store folder to serve, holding the ontology, KB and their OWL 2 RL closure (so
-    that every canned query answers, ``#+ inference: owl-rl`` ones included)."""
+def _prepare(store: Path | None, tmp: Path) -> tuple[Path, Path | None]:
+    """The store folders to serve: the graph, and (without ``store``) the graph with its OWL
+    2 RL closure for the queries that declare ``#+ inference: owl-rl`` (in one union, the
+    closure would change the answers of the others). A persistent store gets the closure
+    written into it, as the first such query on it would."""
     from igfkg.graph import open as open_graph
+    from igfkg.quality.inference import GRAPH_INFERRED
     from igfkg.release.build import canonical_quads, partition
     from igfkg.store.server import bulk_load
 
@@ -108,13 +111,16 @@ def _prepare(store: Path | None, tmp: Path, writable: bool) -> Path:
         kg.backend.close()  # type: ignore[attr-defined]
         del kg
         gc.collect()  # release the store (and its lock) before the engine opens it
-        return store
-    location = tmp / "store"
-    nquads = tmp / "igfkg.nq"
+        return store, None
     quads = canonical_quads(partition(open_graph()))
-    nquads.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-    bulk_load(location, nquads)
-    return location
+    asserted = [q for q in quads if getattr(q.graph_name, "value", None) != GRAPH_INFERRED]
+    folders = []
+    for name, content in (("store", asserted), ("store-inferred", quads)):
+        nquads = tmp / f"{name}.nq"
+        nquads.write_bytes(ox.serialize(content, format=ox.RdfFormat.N_QUADS) or b"")
+        bulk_load(tmp / name, nquads)
+        folders.append(tmp / name)
+    return folders[0], folders[1]
 
 
 def serve(
@@ -133,7 +139,8 @@ def serve(
     ``writable``; SERVICE and LOAD refused unless ``allow_service``; queries cancelled after
     ``timeout`` seconds (default IGFKG_QUERY_TIMEOUT). With ``store``, serve that persistent
     store (loading the bundled graph first if it is empty); otherwise a temporary store
-    bulk-loaded with the release N-Quads. The inferred (OWL 2 RL) graph is served too.
+    bulk-loaded with the release N-Quads. The inferred (OWL 2 RL) graph is served too, so
+    that every canned query answers (:func:`_prepare`).
 
     A busy port raises StoreError (exit 3); a bad host, ConfigError (exit 2).
     """
@@ -144,8 +151,14 @@ def serve(
     host = check_host(host)
     conf = settings()
     timeout = conf.query_timeout if timeout is None else timeout
+    from igfkg.quality.inference import GRAPH_INFERRED
+
     policy = FrontPolicy(
-        writable, allow_service, max_result_bytes or conf.max_result_bytes, timeout or None
+        writable,
+        allow_service,
+        max_result_bytes or conf.max_result_bytes,
+        timeout or None,
+        (GRAPH_INFERRED,),
     )
     try:
         front = Front(host, port, policy)  # first: a busy port fails before any work
@@ -171,17 +184,22 @@ def serve(
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)  # stop the server on kill too
-    engine: OxigraphServer | None = None
     try:
         with tempfile.TemporaryDirectory(prefix="igfkg-serve-") as tmp, ExitStack() as stack:
-            location = _prepare(store, Path(tmp), writable)
+            location, inferred = _prepare(store, Path(tmp))
             if store is not None and not writable:
                 stack.enter_context(_writers_locked(store))
             engine = OxigraphServer(location, read_only=not writable, timeout=timeout)
-            try:
-                engine.start()
-            except (RuntimeError, TimeoutError, OSError) as error:
-                raise StoreError(f"the SPARQL engine did not start: {error}") from None
+            engines = [engine]
+            if inferred is not None:
+                engines.append(OxigraphServer(inferred, read_only=True, timeout=timeout))
+            for running in engines:
+                stack.callback(running.stop)
+                try:
+                    running.start()
+                except (RuntimeError, TimeoutError, OSError) as error:
+                    raise StoreError(f"the SPARQL engine did not start: {error}") from None
+            front.inference_port = engines[-1].port if inferred is not None else 0
             front.upstream_port = engine.port
             threading.Thread(target=front.serve_forever, daemon=True).start()
             mode = "writable" if writable else "read-only"
@@ -199,5 +217,3 @@ def serve(
         if front.upstream_port:  # serve_forever runs
             front.shutdown()
         front.server_close()
-        if engine is not None:
-            engine.stop()

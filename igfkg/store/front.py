@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import math
 import re
 import socket
 import time
@@ -47,6 +48,7 @@ _HOP = {
 }
 _FORM_TYPES = ("application/x-www-form-urlencoded", "text/plain", "multipart/form-data")
 _QUERY_PARAMS = {"query", "default-graph-uri", "named-graph-uri", "union-default-graph"}
+_INFERENCE_LINE = "#+ inference: owl-rl"
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
@@ -72,6 +74,12 @@ class FrontPolicy:
     allow_service: bool = False
     max_result_bytes: int = 256 * 2**20
     timeout: float | None = None
+    inference_graphs: tuple[str, ...] = ()
+
+    @property
+    def engine_timeout(self) -> int:
+        """The engine's ``--timeout-s`` for ``timeout``: whole seconds, at least 1."""
+        return max(1, math.ceil(self.timeout or 0))
 
 
 class _RefusedError(Exception):
@@ -90,6 +98,7 @@ class Front(ThreadingHTTPServer):
         self.address_family = _family(host)
         self.policy = policy
         self.upstream_port = 0
+        self.inference_port = 0  # an engine whose union graph holds the OWL 2 RL closure
         self.public_host = host
         super().__init__((host.strip("[]"), port), _Handler)
 
@@ -169,6 +178,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, *, read: bool) -> None:
         self._body: bytes | None = None
+        self._inference = False
         try:
             self._check_host()
             url = urllib.parse.urlsplit(self.path)
@@ -206,7 +216,15 @@ class _Handler(BaseHTTPRequestHandler):
         from igfkg.store.guard import vet
 
         policy = self.server.policy
-        return vet(text, allow_update=update, allow_service=policy.allow_service).text
+        checked = vet(text, allow_update=update, allow_service=policy.allow_service).text
+        # A catalog query that declares "#+ inference: owl-rl" (the line that makes the
+        # embedded store materialise the closure), or one naming the closure's graph, runs
+        # where the closure is in the union.
+        self._inference = self._inference or (
+            _INFERENCE_LINE in checked.splitlines()
+            or any(f"<{iri}>" in checked for iri in policy.inference_graphs)
+        )
+        return checked
 
     def _length(self) -> int:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -298,9 +316,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _forward(self, path: str, body: bytes | _Limited | None) -> None:
         policy = self.server.policy
         timeout = (policy.timeout or 3600) + 30
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.upstream_port, timeout=timeout)
+        port = self.server.upstream_port
+        if self._inference and self.server.inference_port:
+            port = self.server.inference_port
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
-        headers["Host"] = f"127.0.0.1:{self.server.upstream_port}"
+        headers["Host"] = f"127.0.0.1:{port}"
         if isinstance(body, bytes):
             headers["Content-Length"] = str(len(body))
         elif isinstance(body, _Limited):
@@ -330,6 +351,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         finally:
             conn.close()
+        if policy.timeout and time.monotonic() - started >= policy.engine_timeout:
+            # The engine cancels at its --timeout-s, after a 200 status and part of the answer
+            # were written: an answer that took that long is cut, never complete.
+            self._reply(504, f"query time limit of {policy.timeout:g} s hit")
+            return
         self.send_response(response.status, response.reason)
         for key, value in response.getheaders():
             if key.lower() not in _HOP and not key.lower().startswith("access-control-"):

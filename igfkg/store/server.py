@@ -159,7 +159,7 @@ class OxigraphServer(ManagedServer):
             "--union-default-graph",
         ]
         if self.timeout:
-            command += ["--timeout-s", str(max(1, math.ceil(self.timeout)))]
+            command += ["--timeout-s", str(max(1, math.ceil(self.timeout)))]  # as the front
         return command
 
     def probe_url(self) -> str:
