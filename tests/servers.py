@@ -117,12 +117,10 @@ class Listener:
         return f"http://127.0.0.1:{self.port}/sparql"
 
     def _run(self) -> None:
-        import socket
-
         while not self._stop.is_set():
             try:
                 conn, _ = self.sock.accept()
-            except (TimeoutError, socket.timeout, OSError):
+            except OSError:
                 continue
             self.connections += 1
             conn.close()

@@ -42,9 +42,12 @@ def request(
 
 def count(base: str) -> int:
     status, text = request(
-        base, "GET", "/query?" + urllib.parse.urlencode({"query": COUNT}), None,
+        base,
+        "GET",
+        "/query?" + urllib.parse.urlencode({"query": COUNT}),
+        None,
         {"Accept": "text/csv"},
-    )  # fmt: skip
+    )
     assert status == 200, text
     return int(text.split()[1])
 
@@ -62,12 +65,24 @@ _UPDATE = "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }"
 _NT = "<http://x/a> <http://x/b> <http://x/c> .\n"
 WRITES = [
     ("POST", "/update", _UPDATE, {"Content-Type": "application/sparql-update"}),
-    ("POST", "/update", "update=" + urllib.parse.quote(_UPDATE),
-     {"Content-Type": "application/x-www-form-urlencoded"}),
-    ("POST", "/query", "update=" + urllib.parse.quote(_UPDATE),
-     {"Content-Type": "application/x-www-form-urlencoded"}),
-    ("POST", "/", "update=" + urllib.parse.quote(_UPDATE),
-     {"Content-Type": "application/x-www-form-urlencoded"}),
+    (
+        "POST",
+        "/update",
+        "update=" + urllib.parse.quote(_UPDATE),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    ),
+    (
+        "POST",
+        "/query",
+        "update=" + urllib.parse.quote(_UPDATE),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    ),
+    (
+        "POST",
+        "/",
+        "update=" + urllib.parse.quote(_UPDATE),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    ),
     ("POST", "/update", _UPDATE, {"Content-Type": "text/plain"}),
     ("POST", "/update", "DROP ALL", {"Content-Type": "application/sparql-update"}),
     ("GET", "/update?" + urllib.parse.urlencode({"update": "DROP ALL"}), None, {}),
@@ -81,7 +96,7 @@ WRITES = [
     ("PATCH", "/store?default", _NT, {"Content-Type": "application/n-triples"}),
     ("PUT", "/", _NT, {"Content-Type": "application/n-triples"}),
     ("DELETE", "/query", None, {}),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("method", "path", "body", "headers"), WRITES)
@@ -116,13 +131,23 @@ def test_service_is_refused_by_the_server_and_nothing_leaves(served: Served) -> 
                 if how == "get":
                     got = request(
                         served.url, "GET", "/query?" + urllib.parse.urlencode({"query": query})
-                    )  # noqa: E501
+                    )
                 elif how == "form":
-                    got = request(served.url, "POST", "/query", urllib.parse.urlencode({"query": query}),  # noqa: E501
-                                  {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+                    got = request(
+                        served.url,
+                        "POST",
+                        "/query",
+                        urllib.parse.urlencode({"query": query}),
+                        {"Content-Type": "application/x-www-form-urlencoded"},
+                    )
                 else:
-                    got = request(served.url, "POST", "/query", query,
-                                  {"Content-Type": "application/sparql-query"})  # fmt: skip
+                    got = request(
+                        served.url,
+                        "POST",
+                        "/query",
+                        query,
+                        {"Content-Type": "application/sparql-query"},
+                    )
                 assert got[0] in (400, 403), (query, got)
         time.sleep(0.1)
         assert listener.connections == 0
@@ -134,7 +159,7 @@ def test_hostile_text_does_not_crash_the_server(served: Served) -> None:
     deep = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
     status, text = request(
         served.url, "POST", "/query", deep, {"Content-Type": "application/sparql-query"}
-    )  # noqa: E501
+    )
     assert status == 413
     assert "5000 brackets deep" in text
     assert count(served.url) > 0  # still up
@@ -142,7 +167,7 @@ def test_hostile_text_does_not_crash_the_server(served: Served) -> None:
     try:
         status, _ = request(
             served.url, "POST", "/query", union, {"Content-Type": "application/sparql-query"}
-        )  # noqa: E501
+        )
     except (BrokenPipeError, ConnectionResetError):
         status = 413  # refused from its Content-Length, before the body was read
     assert status == 413
@@ -154,14 +179,14 @@ def test_served_limits_say_which_was_hit(served: Served) -> None:
     product = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     status, text = request(
         served.url, "GET", "/query?" + urllib.parse.urlencode({"query": product})
-    )  # noqa: E501
+    )
     assert time.monotonic() - start < 30
     assert status == 504, (status, text[:200])
     assert "time limit of 1 s" in text
     everything = "SELECT * { ?s ?p ?o }"
     status, text = request(
         served.url, "GET", "/query?" + urllib.parse.urlencode({"query": everything})
-    )  # noqa: E501
+    )
     assert status == 413
     assert "result-size limit of 300000 bytes" in text
     assert count(served.url) > 0
@@ -204,30 +229,52 @@ def test_cross_origin_writes_are_refused_even_when_writable(
     status, text = request(writable.url, "POST", "/update", body, headers)
     assert status == 403, text
     assert "cross-origin" in text or "Origin" in text
-    status, _ = request(writable.url, "DELETE", "/store?default", None, {
-        k: v for k, v in headers.items() if k != "Content-Type"} | {"Origin": "http://evil.example"})  # fmt: skip  # noqa: E501
+    status, _ = request(
+        writable.url,
+        "DELETE",
+        "/store?default",
+        None,
+        {k: v for k, v in headers.items() if k != "Content-Type"}
+        | {"Origin": "http://evil.example"},
+    )
     assert status == 403
     assert count(writable.url) == before
 
 
 def test_same_origin_and_tool_writes_work_when_writable(writable: Served) -> None:
     before = count(writable.url)
-    status, text = request(writable.url, "POST", "/update", _UPDATE,
-                           {"Content-Type": "application/sparql-update"})  # fmt: skip
+    status, text = request(
+        writable.url, "POST", "/update", _UPDATE, {"Content-Type": "application/sparql-update"}
+    )
     assert status in (200, 204), text
     assert count(writable.url) == before + 1
     origin = f"http://127.0.0.1:{writable.port}"
     delete = "DELETE DATA { <http://x/a> <http://x/b> <http://x/c> }"
-    status, text = request(writable.url, "POST", "/update", "update=" + urllib.parse.quote(delete),
-                           {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin})  # fmt: skip  # noqa: E501
+    status, text = request(
+        writable.url,
+        "POST",
+        "/update",
+        "update=" + urllib.parse.quote(delete),
+        {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin},
+    )
     assert status in (200, 204), text
     assert count(writable.url) == before
-    status, _ = request(writable.url, "PUT", "/store?graph=http%3A%2F%2Fx%2Fg", _NT,
-                        {"Content-Type": "application/n-triples"})  # fmt: skip
+    status, _ = request(
+        writable.url,
+        "PUT",
+        "/store?graph=http%3A%2F%2Fx%2Fg",
+        _NT,
+        {"Content-Type": "application/n-triples"},
+    )
     assert status in (200, 201, 204)
     assert count(writable.url) == before + 1
-    status, text = request(writable.url, "POST", "/update", f"LOAD <{origin}/store>",
-                           {"Content-Type": "application/sparql-update"})  # fmt: skip
+    status, text = request(
+        writable.url,
+        "POST",
+        "/update",
+        f"LOAD <{origin}/store>",
+        {"Content-Type": "application/sparql-update"},
+    )
     assert status == 403
     assert "LOAD" in text
 
@@ -268,9 +315,11 @@ def test_serving_a_store_keeps_writers_out(tmp_path: Path) -> None:
     store = tmp_path / "store"
     igfkg.open(f"oxigraph:{store}").backend.close()  # type: ignore[attr-defined]
     server = subprocess.Popen(
-        [sys.executable, "-m", "igfkg", "--store", str(store), "serve", "--port", str(free_port())],  # noqa: E501
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "igfkg", "--store", str(store), "serve", "--port", str(free_port())],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert server.stdout is not None
         assert "read-only" in server.stdout.readline()
@@ -278,9 +327,11 @@ def test_serving_a_store_keeps_writers_out(tmp_path: Path) -> None:
 
         done = subprocess.run(
             [sys.executable, "-m", "igfkg", "--store", str(store), "update", _UPDATE],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env={**os.environ, "IGFKG_LOCK_TIMEOUT": "0.5"},
-        )  # fmt: skip
+        )
         assert done.returncode == 3
         assert done.stderr.count("\n") == 1
     finally:

@@ -20,6 +20,7 @@ What it enforces (the engine behind it cannot):
 from __future__ import annotations
 
 import http.client
+import io
 import ipaddress
 import math
 import re
@@ -28,7 +29,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, BinaryIO
+from typing import Any
 
 from igfkg.core.errors import ConfigError, IgfkgError, QueryLimitError
 
@@ -131,7 +132,7 @@ def _family(host: str) -> socket.AddressFamily:
 class _Limited:
     """A file-like view of the next ``size`` bytes of a stream (a request body)."""
 
-    def __init__(self, stream: BinaryIO, size: int) -> None:
+    def __init__(self, stream: io.BufferedIOBase, size: int) -> None:
         self.stream, self.left = stream, size
 
     def read(self, n: int = -1) -> bytes:
@@ -328,7 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Content-Length"] = str(body.left)
         started = time.monotonic()
         try:
-            conn.request(self.command, path, body=body, headers=headers)  # type: ignore[arg-type]
+            conn.request(self.command, path, body=body, headers=headers)
             response = conn.getresponse()
             data = bytearray()
             while chunk := response.read(65536):
