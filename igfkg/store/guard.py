@@ -30,6 +30,7 @@ igfkg.core.errors.QueryLimitError: the query nests 500 brackets deep, more than 
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -410,14 +411,22 @@ def _parse(text: str) -> tuple[str, Any]:
         finally:
             ParserElement.reset_cache()
 
-    with _PARSE_LOCK, _recursion(100_000):
-        size = threading.stack_size(256 * 2**20)
-        try:
-            worker = threading.Thread(target=work, name="igfkg-sparql-parse")
-            worker.start()
-        finally:
-            threading.stack_size(size)
-        worker.join()
+    # No garbage collection meanwhile: the parse thread must not be the one that drops the
+    # caller's pyoxigraph objects (they may only be freed on the thread that made them).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with _PARSE_LOCK, _recursion(100_000):
+            size = threading.stack_size(256 * 2**20)
+            try:
+                worker = threading.Thread(target=work, name="igfkg-sparql-parse")
+                worker.start()
+            finally:
+                threading.stack_size(size)
+            worker.join()
+    finally:
+        if collecting:
+            gc.enable()
     if failed:
         raise failed[0]
     return found[0]
