@@ -20,6 +20,7 @@ import click
 from igfkg.core.config import settings
 from igfkg.core.errors import (
     EXIT_FAILS,
+    EXIT_INPUT,
     EXIT_OK,
     EXIT_STORE,
     DataFileError,
@@ -277,6 +278,42 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _limit_options(func: F) -> F:
+    """--timeout and --max-rows, defaulting to IGFKG_QUERY_TIMEOUT and IGFKG_MAX_ROWS."""
+    func = click.option(
+        "--max-rows",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Stop with exit 2 if the answer has more rows or triples "
+        "(default: IGFKG_MAX_ROWS, 200000).",
+    )(func)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0),
+        metavar="SECONDS",
+        help="Stop with exit 2 if the query runs longer; 0: no limit "
+        "(default: IGFKG_QUERY_TIMEOUT, 300).",
+    )(func)
+
+
+def _limited(
+    timeout: float | None, max_rows: int | None, allow_service: bool, run: Callable[[], None]
+) -> None:
+    """Run a query command under its limits. Rows and time are checked between rows; a
+    watchdog ends the process (exit 2) if the engine blocks past the time limit."""
+    from igfkg.store.guard import limits, watchdog
+
+    conf = settings()
+    timeout = conf.query_timeout if timeout is None else timeout
+    max_rows = conf.max_rows if max_rows is None else max_rows
+    message = f"query time limit of {timeout:g} s hit (raise it with --timeout)"
+    with (
+        limits(timeout, max_rows, allow_service=allow_service),
+        watchdog(timeout and timeout + 0.5, message, EXIT_INPUT),
+    ):
+        run()
+
+
 @main.command("query")
 @click.argument("query_id")
 @click.option(
@@ -293,6 +330,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     help="At most this many rows of the ordered answer (a page of a long list).",
 )
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first.")
+@_limit_options
 @_FORMAT
 @click.pass_context
 @_handled
@@ -302,6 +340,8 @@ def query_cmd(
     params: tuple[str, ...],
     limit: int | None,
     offset: int,
+    timeout: float | None,
+    max_rows: int | None,
     fmt: str,
 ) -> None:
     """Run the canned query QUERY_ID."""
@@ -309,7 +349,11 @@ def query_cmd(
 
     canned = catalog().get(query_id)
     values = _parse_params(params)
-    _emit(canned.run(_graph(ctx), values, limit=limit, offset=offset), fmt)
+
+    def run() -> None:
+        _emit(canned.run(_graph(ctx), values, limit=limit, offset=offset), fmt)
+
+    _limited(timeout, max_rows, False, run)
 
 
 @main.command("sparql")
@@ -321,12 +365,32 @@ def query_cmd(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Read the query from a file.",
 )
+@_limit_options
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE (federated queries: the engine fetches from other hosts).",
+)
 @_FORMAT
 @click.pass_context
 @_handled
-def sparql_cmd(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> None:
-    """Run read-only SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) given as TEXT or --file."""
-    _emit(_graph(ctx).sparql(_text_or_file(text, file, "query")), fmt)
+def sparql_cmd(
+    ctx: click.Context,
+    text: str | None,
+    file: Path | None,
+    timeout: float | None,
+    max_rows: int | None,
+    allow_service: bool,
+    fmt: str,
+) -> None:
+    """Run read-only SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) given as TEXT or --file.
+    SERVICE is refused unless --allow-service."""
+    query = _text_or_file(text, file, "query")
+
+    def run() -> None:
+        _emit(_graph(ctx).sparql(query), fmt)
+
+    _limited(timeout, max_rows, allow_service, run)
 
 
 @main.command("update")
@@ -665,15 +729,54 @@ def load_cmd(
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=7878, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Accept writes (SPARQL Update, Graph Store PUT/POST/DELETE) from this origin or "
+    "non-browser clients. Default: read-only.",
+)
+@click.option(
+    "--allow-service", is_flag=True, help="Allow SERVICE and LOAD (the server fetches URLs)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Cancel queries running longer; 0: none (default: IGFKG_QUERY_TIMEOUT, 300).",
+)
+@click.option(
+    "--max-result-bytes",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Refuse answers larger than this (default: IGFKG_MAX_RESULT_BYTES, 256 MiB).",
+)
 @click.pass_context
 @_handled
-def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
-    """Serve the graph as a SPARQL endpoint (Oxigraph server, with its query UI)."""
+def serve_cmd(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    writable: bool,
+    allow_service: bool,
+    timeout: float | None,
+    max_result_bytes: int | None,
+) -> None:
+    """Serve the graph as a SPARQL endpoint (Oxigraph server with its query UI, behind igfkg's
+    checks): read-only, no SERVICE, time and size limits, unless told otherwise."""
     from igfkg.release.load import serve
 
-    serve(ctx.obj["store"], host, port, announce=click.echo)
+    serve(
+        ctx.obj["store"],
+        host,
+        port,
+        announce=click.echo,
+        writable=writable,
+        allow_service=allow_service,
+        timeout=timeout,
+        max_result_bytes=max_result_bytes,
+    )
 
 
 @main.command("export")

@@ -326,8 +326,11 @@ class KnowledgeGraph:
     # -- updates -------------------------------------------------------------------------
 
     def update(self, text: str) -> None:
-        """Apply a SPARQL 1.1 Update (the only write path besides loading files)."""
-        self.backend.update(text)
+        """Apply a SPARQL 1.1 Update (the only write path besides loading files); ``LOAD`` and
+        ``SERVICE`` are refused unless allowed (:func:`igfkg.store.guard.limits`)."""
+        from igfkg.store.guard import vet
+
+        self.backend.update(vet(text, allow_update=True).text)
         self.changed()
         if self._local():
             from igfkg.literature.index import invalidate_update

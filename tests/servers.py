@@ -92,3 +92,78 @@ class Virtuoso(ManagedServer):
 
     def start(self, timeout: float = 120) -> None:
         super().start(timeout)
+
+
+class Listener:
+    """A tiny HTTP listener on a free 127.0.0.1 port that counts the connections it gets: the
+    target of a SERVICE or LOAD that must never be contacted."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = int(self.sock.getsockname()[1])
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()
+
+
+class Served:
+    """``igfkg serve`` run as a user runs it (a subprocess), on a free port; stopped with
+    SIGTERM. ``stderr`` holds what it printed before the endpoint line."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        import os
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "igfkg", "serve", "--port", str(self.port), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
+        assert self.proc.stdout is not None
+        self.line = self.proc.stdout.readline()
+        if not self.line:
+            err = self.proc.stderr.read() if self.proc.stderr else ""
+            self.proc.wait(timeout=30)
+            raise RuntimeError(f"igfkg serve did not start: {err}")
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> str:
+        """Stop the server; return its stderr."""
+        import signal
+
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=30)
+        err = self.proc.stderr.read() if self.proc.stderr else ""
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream:
+                stream.close()
+        return err

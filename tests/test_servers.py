@@ -264,3 +264,35 @@ def test_inference_query_over_http_equals_its_golden_answer(
     answer = remote.query(query_id, **params).serialize("tsv").splitlines()
     assert answer[0] == expected[0]
     assert sorted(answer[1:]) == sorted(expected[1:])
+
+
+# -- igfkg serve: every canned query answers as embedded (its golden answer) ---------------------
+
+
+def _all_cases() -> list[tuple[str, str, dict[str, str]]]:
+    return sorted(_cases() + _inference_cases())
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[str]:
+    """``igfkg serve`` as a user starts it: its query URL."""
+    from .servers import Served
+
+    server = Served()
+    try:
+        yield f"{server.url}/query"
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    ("case", "query_id", "params"), _all_cases(), ids=[c[0] for c in _all_cases()]
+)
+def test_every_canned_query_on_igfkg_serve_equals_its_golden_answer(
+    served: str, case: str, query_id: str, params: dict[str, str]
+) -> None:
+    remote = igfkg.open(f"sparql:{served}")
+    expected = (GOLDEN / f"{case}.tsv").read_text(encoding="utf-8").splitlines()
+    answer = remote.query(query_id, **params).serialize("tsv").splitlines()
+    assert answer[0] == expected[0]
+    assert sorted(answer[1:]) == sorted(expected[1:])

@@ -15,8 +15,9 @@ igfkg.core.errors.ConfigError: IGFKG_LOCK_TIMEOUT='soon': not a number of second
 Traceback (most recent call last):
 ...
 igfkg.core.errors.ConfigError: IGFKG_ENDPOINT 'localhost:7878' is not an http(s) URL: ...
->>> settings({"IGFKG_USER": "ann", "IGFKG_PASSWORD": "s3cret"})  # secrets never in a repr
-Settings(store=None, lock_timeout=120.0, user='ann')
+>>> conf = settings({"IGFKG_USER": "ann", "IGFKG_PASSWORD": "s3cret"})
+>>> "s3cret" in repr(conf), "ann" in repr(conf)  # secrets never in a repr
+(False, True)
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ class Settings:
     lock_timeout: float = 120.0  # IGFKG_LOCK_TIMEOUT: seconds to wait for a busy store
     user: str | None = None  # IGFKG_USER: user name for igfkg load
     password: str | None = field(default=None, repr=False)  # IGFKG_PASSWORD: its password
+    query_timeout: float = 300.0  # IGFKG_QUERY_TIMEOUT: seconds a query may run (0: none)
+    max_rows: int = 200_000  # IGFKG_MAX_ROWS: rows (or triples) a query may return
+    max_query_length: int = 1_000_000  # IGFKG_MAX_QUERY_LENGTH: characters of SPARQL text
+    max_query_depth: int = 100  # IGFKG_MAX_QUERY_DEPTH: nested brackets of SPARQL text
+    max_result_bytes: int = 256 * 2**20  # IGFKG_MAX_RESULT_BYTES: bytes a served answer holds
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -69,6 +75,19 @@ def _text(env: Mapping[str, str], name: str) -> str | None:
     return raw
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: not a whole number") from None
+    if value < 1:
+        raise ConfigError(f"{name}={raw!r}: not a whole number of at least 1")
+    return value
+
+
 def settings(env: Mapping[str, str] | None = None) -> Settings:
     """The settings the environment (``os.environ`` unless given) holds."""
     env = os.environ if env is None else env
@@ -81,4 +100,9 @@ def settings(env: Mapping[str, str] | None = None) -> Settings:
         lock_timeout=_seconds(env, "IGFKG_LOCK_TIMEOUT", 120.0),
         user=_text(env, "IGFKG_USER"),
         password=_text(env, "IGFKG_PASSWORD"),
+        query_timeout=_seconds(env, "IGFKG_QUERY_TIMEOUT", 300.0),
+        max_rows=_count(env, "IGFKG_MAX_ROWS", 200_000),
+        max_query_length=_count(env, "IGFKG_MAX_QUERY_LENGTH", 1_000_000),
+        max_query_depth=_count(env, "IGFKG_MAX_QUERY_DEPTH", 100),
+        max_result_bytes=_count(env, "IGFKG_MAX_RESULT_BYTES", 256 * 2**20),
     )

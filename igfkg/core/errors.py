@@ -23,6 +23,7 @@ __all__ = [
     "IriError",
     "ParameterError",
     "QueryError",
+    "QueryLimitError",
     "ReadOnlyError",
     "RemoteError",
     "StoreError",
@@ -124,6 +125,10 @@ class IriError(ParameterError):
 
 class QueryError(IgfkgError, ValueError):
     """A SPARQL query that does not parse or cannot run."""
+
+
+class QueryLimitError(QueryError):
+    """A query over a limit: too long or too deep to parse, too slow, or too many rows."""
 
 
 class ReadOnlyError(IgfkgError, PermissionError):

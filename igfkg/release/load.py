@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import signal
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.core.errors import DataFileError, ParameterError, UsageError
+from igfkg.core.errors import DataFileError, ParameterError, StoreError, UsageError
 from igfkg.core.iri import check_iri
 from igfkg.store.backends import QUAD_FORMATS, parse_quads, rdf_format
 from igfkg.store.remote import GraphStore
@@ -88,46 +93,149 @@ def load_files(
     return [(iri, len(t)) for iri, t in per_graph.items()]
 
 
-def serve(
-    store: Path | None, host: str, port: int, announce: Callable[[str], object] = print
-) -> None:
-    """Serve the graph with the Oxigraph server until interrupted. With ``store``, serve that
-    persistent store (loading the bundled graph first if it is empty); otherwise serve a
-    temporary store bulk-loaded with the release N-Quads."""
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _writers_locked(store: Path) -> Iterator[None]:
+    """Hold the store's lock (the one RocksDB takes) while a read-only engine serves it: an
+    engine opened read-only must not see the store change under it, so igfkg commands that
+    write wait (IGFKG_LOCK_TIMEOUT) and then fail instead."""
+    import fcntl
+
+    fd = os.open(store / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise StoreError(f"{store}: the store is in use by another process") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _prepare(store: Path | None, tmp: Path) -> tuple[Path, Path | None]:
+    """The store folders to serve: the graph, and (without ``store``) the graph with its OWL
+    2 RL closure for the queries that declare ``#+ inference: owl-rl`` (in one union, the
+    closure would change the answers of the others). A persistent store gets the closure
+    written into it, as the first such query on it would."""
     from igfkg.graph import open as open_graph
     from igfkg.quality.inference import GRAPH_INFERRED
     from igfkg.release.build import canonical_quads, partition
-    from igfkg.store.server import OxigraphServer, bulk_load
+    from igfkg.store.server import bulk_load
 
-    with tempfile.TemporaryDirectory(prefix="igfkg-serve-") as tmp:
-        if store is not None:
-            kg = open_graph(f"oxigraph:{store}")
-            del kg  # release the store before the server opens it
-            location = store
-        else:
-            location = Path(tmp) / "store"
-            quads = [
-                q
-                for q in canonical_quads(partition(open_graph()))
-                if getattr(q.graph_name, "value", None) != GRAPH_INFERRED
-            ]
-            nquads = Path(tmp) / "igfkg.nq"
-            nquads.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-            bulk_load(location, nquads)
+    if store is not None:
+        kg = open_graph(f"oxigraph:{store}")
+        if not kg.has_inferred():
+            _warn("igfkg: writing the OWL 2 RL closure into the store (once) ...")
+            kg.materialize()
+        kg.backend.close()  # type: ignore[attr-defined]
+        del kg
+        gc.collect()  # release the store (and its lock) before the engine opens it
+        return store, None
+    quads = canonical_quads(partition(open_graph()))
+    asserted = [q for q in quads if getattr(q.graph_name, "value", None) != GRAPH_INFERRED]
+    folders = []
+    for name, content in (("store", asserted), ("store-inferred", quads)):
+        nquads = tmp / f"{name}.nq"
+        nquads.write_bytes(ox.serialize(content, format=ox.RdfFormat.N_QUADS) or b"")
+        bulk_load(tmp / name, nquads)
+        folders.append(tmp / name)
+    return folders[0], folders[1]
 
-        def stop(signum: int, frame: object) -> None:
-            raise KeyboardInterrupt
 
-        previous = signal.signal(signal.SIGTERM, stop)  # stop the server on kill too
-        try:
-            with OxigraphServer(location, host, port) as server:
-                announce(
-                    f"igfkg SPARQL endpoint: {server.url}/query  (query UI: {server.url}/ ,"
-                    f" graph store: {server.url}/store). Ctrl-C stops it."
-                )
-                while server.process is not None and server.process.poll() is None:
-                    time.sleep(0.2)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+def serve(
+    store: Path | None,
+    host: str,
+    port: int,
+    announce: Callable[[str], object] = print,
+    *,
+    writable: bool = False,
+    allow_service: bool = False,
+    timeout: float | None = None,
+    max_result_bytes: int | None = None,
+) -> None:
+    """Serve the graph until interrupted: igfkg's front (:mod:`igfkg.store.front`) on
+    ``host:port`` before the Oxigraph server on a private loopback port. Read-only unless
+    ``writable``; SERVICE and LOAD refused unless ``allow_service``; queries cancelled after
+    ``timeout`` seconds (default IGFKG_QUERY_TIMEOUT). With ``store``, serve that persistent
+    store (loading the bundled graph first if it is empty); otherwise a temporary store
+    bulk-loaded with the release N-Quads. The inferred (OWL 2 RL) graph is served too, so
+    that every canned query answers (:func:`_prepare`).
+
+    A busy port raises StoreError (exit 3); a bad host, ConfigError (exit 2).
+    """
+    from igfkg.core.config import settings
+    from igfkg.store.front import Front, FrontPolicy, check_host, is_loopback
+    from igfkg.store.server import OxigraphServer
+
+    host = check_host(host)
+    conf = settings()
+    timeout = conf.query_timeout if timeout is None else timeout
+    from igfkg.quality.inference import GRAPH_INFERRED
+
+    policy = FrontPolicy(
+        writable,
+        allow_service,
+        max_result_bytes or conf.max_result_bytes,
+        timeout or None,
+        (GRAPH_INFERRED,),
+    )
+    try:
+        front = Front(host, port, policy)  # first: a busy port fails before any work
+    except OSError as error:
+        raise StoreError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    if writable and not is_loopback(host):
+        _warn(
+            f"igfkg: WARNING: --writable on {host}, not a loopback address: anyone who can reach"
+            f" this machine on port {front.port} can change or delete the served data (there is"
+            " no authentication)"
+        )
+    elif writable:
+        _warn(
+            "igfkg: warning: --writable: any program on this machine can change the served data"
+            " over HTTP (cross-origin writes from web pages are refused)"
+        )
+    elif not is_loopback(host):
+        _warn(f"igfkg: note: serving on {host}: anyone who can reach this machine can read it")
+    if allow_service:
+        _warn("igfkg: warning: --allow-service: queries may make the server fetch other URLs")
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)  # stop the server on kill too
+    try:
+        with tempfile.TemporaryDirectory(prefix="igfkg-serve-") as tmp, ExitStack() as stack:
+            location, inferred = _prepare(store, Path(tmp))
+            if store is not None and not writable:
+                stack.enter_context(_writers_locked(store))
+            engine = OxigraphServer(location, read_only=not writable, timeout=timeout)
+            engines = [engine]
+            if inferred is not None:
+                engines.append(OxigraphServer(inferred, read_only=True, timeout=timeout))
+            for running in engines:
+                stack.callback(running.stop)
+                try:
+                    running.start()
+                except (RuntimeError, TimeoutError, OSError) as error:
+                    raise StoreError(f"the SPARQL engine did not start: {error}") from None
+            front.inference_port = engines[-1].port if inferred is not None else 0
+            front.upstream_port = engine.port
+            threading.Thread(target=front.serve_forever, daemon=True).start()
+            mode = "writable" if writable else "read-only"
+            announce(
+                f"igfkg SPARQL endpoint: {front.url}/query  (query UI: {front.url}/ , graph"
+                f" store: {front.url}/store; {mode}). Ctrl-C stops it."
+            )
+            while engine.process is not None and engine.process.poll() is None:
+                time.sleep(0.2)
+            raise StoreError(f"the SPARQL engine stopped: {engine.failure() or 'no message'}")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if front.upstream_port:  # serve_forever runs
+            front.shutdown()
+        front.server_close()

@@ -15,9 +15,11 @@ as user text.
 from __future__ import annotations
 
 import re
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -25,6 +27,7 @@ import pyoxigraph as ox
 
 from igfkg.core.errors import DataFileError, ParameterError, QueryError, ReadOnlyError
 from igfkg.core.results import Result, Term
+from igfkg.store.guard import current_limits, tokens, vet
 from igfkg.store.port import Capabilities
 
 __all__ = ["Backend", "OxigraphBackend", "RdflibBackend", "rdf_format"]
@@ -44,9 +47,6 @@ _EXTENSIONS = {
     "owl": "xml",
 }
 QUAD_FORMATS = _QUAD_FORMATS = {"nq", "trig"}
-_UPDATE_WORDS = re.compile(
-    r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
-)
 
 
 def rdf_format(name_or_path: str | Path) -> str:
@@ -67,12 +67,33 @@ def rdf_format(name_or_path: str | Path) -> str:
 
 
 def _strip_prologue(query: str) -> str:
-    """The query text after comments, BASE and PREFIX declarations."""
+    """The query text after comments, BASE and PREFIX declarations (kept for the remote
+    backend's choice of Accept header; what a query may do is decided by :func:`guard.vet`)."""
     text = re.sub(r"#[^\n]*", "", query)
     return re.sub(r"^\s*((BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*", "", text, flags=re.I)
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+def _where_groups(query: str) -> list[tuple[int, str]]:
+    """For each ``WHERE {`` of the query (by its tokens: strings, IRIs and comments are no
+    code), the index just after its ``{`` and the projection of the SELECT it belongs to (the
+    variables it projects, except those only named after AS)."""
+    toks = list(tokens(query))
+    groups: list[tuple[int, str]] = []
+    last_select = -1
+    for i, tok in enumerate(toks):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "SELECT":
+            last_select = i
+        elif word == "WHERE" and i + 1 < len(toks) and toks[i + 1].text == "{":
+            projected = set()
+            if last_select >= 0:
+                clause = toks[last_select + 1 : i]
+                for j, t in enumerate(clause):
+                    after_as = j > 0 and clause[j - 1].text.upper() == "AS"
+                    if t.kind == "var" and not after_as:
+                        projected.add(t.text[1:])
+            groups.append((toks[i + 1].start + 1, " ".join(sorted(projected))))
+    return groups
 
 
 def with_values(query: str, bindings: Mapping[str, Term]) -> str:
@@ -82,8 +103,9 @@ def with_values(query: str, bindings: Mapping[str, Term]) -> str:
     narrow it.)
 
     The values are RDF terms (IRIs checked by pyoxigraph, literals escaped by its N-Triples
-    writer), never raw user text. Oxigraph plans a VALUES block like constants; its
-    ``substitutions`` are joined after planning and can be 1000x slower on path queries.
+    writer), never raw user text; the groups are found from the query's tokens. Oxigraph plans
+    a VALUES block like constants; its ``substitutions`` are joined after planning and can be
+    1000x slower on path queries.
 
     >>> from pyoxigraph import Literal, NamedNode
     >>> q = with_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": NamedNode("http://x/a")})
@@ -97,56 +119,36 @@ def with_values(query: str, bindings: Mapping[str, Term]) -> str:
     """
     if not bindings:
         return query
-    cuts: list[tuple[int, int]] = []  # (start, end) of each "WHERE {" outside comments
-    offset = 0
-    for line in query.splitlines(keepends=True):
-        if "WHERE" in line.upper() and not line.lstrip().startswith("#"):
-            cuts.extend((offset + m.start(), offset + m.end()) for m in _WHERE.finditer(line))
-        offset += len(line)
-    if not cuts:
+    groups = _where_groups(query)
+    if not groups:
         raise QueryError("a query with parameters needs an explicit 'WHERE {' clause")
-    cut = cuts[0][1]
-    for start, end in reversed(cuts[1:]):
-        select = query.upper().rfind("SELECT", 0, start)
-        clause = query[select:start] if select >= 0 else ""
-        if all(re.search(rf"(?<!AS )\?{name}\b", clause) for name in bindings):
+    cut = groups[0][0]
+    for end, projected in reversed(groups[1:]):
+        if set(bindings) <= set(projected.split()):
             cut = end
             break
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(term) for term in bindings.values())
+    if "\\u" in terms or "\\U" in terms:
+        # SPARQL expands \u escapes before parsing, also inside strings: such a value could
+        # change the query around it.
+        raise QueryError(f"a parameter value holds a \\u or \\U escape: {terms[:100]}")
     return f"{query[:cut]} VALUES ({names}) {{ ({terms}) }}\n{query[cut:]}"
 
 
-_LEXICAL = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-)
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-
-
-def _code(query: str) -> str:
-    """The query with strings, IRIs and comments blanked out."""
-    return _LEXICAL.sub(" ", query)
-
-
-@lru_cache(maxsize=256)
 def check_read_only(query: str) -> None:
-    """Raise ReadOnlyError for a SPARQL update or a federated (SERVICE) query: read-only
-    commands answer from this graph and never reach other hosts.
+    """Raise ReadOnlyError for a SPARQL update or a federated (SERVICE) query, decided from
+    the parsed query (:func:`igfkg.store.guard.vet`): read-only commands answer from this graph
+    and never reach other hosts.
 
     >>> check_read_only('SELECT * WHERE { ?s ?p "SERVICE" }')
     >>> check_read_only("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
     ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    igfkg.core.errors.ReadOnlyError: SPARQL SERVICE (federated queries) is disabled: ...
+    igfkg.core.errors.ReadOnlyError: SPARQL SERVICE (federated queries) is refused: ...
     """
-    if _SERVICE.search(_code(query)):
-        raise ReadOnlyError(
-            "SPARQL SERVICE (federated queries) is disabled: igfkg answers from its own graph only"
-        )
-    if _UPDATE_WORDS.match(_strip_prologue(query)):
-        raise ReadOnlyError("SPARQL updates are refused here: this operation is read-only")
+    vet(query)
 
 
 class Backend(ABC):
@@ -207,9 +209,22 @@ class Backend(ABC):
     def query(
         self, query: str, bindings: Mapping[str, Term] | None = None
     ) -> Result | list[ox.Triple]:
-        """Run a read-only SPARQL query with ``bindings`` substituted as RDF terms."""
-        check_read_only(query)
-        return self.raw_query(query, bindings or {})
+        """Run a read-only SPARQL query with ``bindings`` substituted as RDF terms.
+
+        The text is vetted first (:func:`igfkg.store.guard.vet`: size, updates, ``SERVICE``),
+        and the answer held to the current :func:`igfkg.store.guard.limits`.
+        """
+        vetted = vet(query)
+        try:
+            out = self.raw_query(vetted.text, bindings or {})
+        except QueryError:
+            if not vetted.parsed:
+                vet(query, parse=True)  # an update, say so; else the engine's own message
+            raise
+        limits = current_limits()
+        limits.check_rows(len(out.rows) if isinstance(out, Result) else len(out))
+        limits.check_time()
+        return out
 
     def serialize(self, fmt: str) -> bytes:
         """The whole store in an RDF format; triple formats merge the named graphs."""
@@ -305,6 +320,21 @@ def _recover(store: ox.Store) -> None:
         )
 
 
+def _bounded(rows: Iterable[Any]) -> list[Any]:
+    """The rows of a lazily evaluated answer, read one by one within the current limits
+    (rows and time; checked between rows, so a query that streams stops at its limit)."""
+    limits = current_limits()
+    out: list[Any] = []
+    if limits.max_rows is None and limits.deadline is None:
+        return list(rows)
+    for row in rows:
+        out.append(row)
+        if len(out) % 64 == 0:
+            limits.check_time()
+        limits.check_rows(len(out))
+    return out
+
+
 class OxigraphBackend(Backend):
     """Embedded Oxigraph: in memory, or persistent on disk when given a path."""
 
@@ -352,14 +382,21 @@ class OxigraphBackend(Backend):
                 raise QueryError(f"cannot bind ?{name} to {term!r}: only IRIs and literals")
         try:
             out = self.store.query(with_values(query, bindings), use_default_graph_as_union=True)
+            if isinstance(out, ox.QueryBoolean):
+                return Result([], boolean=bool(out))
+            rows = _bounded(out)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
+        except (OSError, RuntimeError) as error:
+            # Evaluation errors (a SERVICE naming an unbound variable, or one that fails when
+            # SERVICE is allowed) are the query's fault; other I/O errors are the store's.
+            if isinstance(error, OSError) and not current_limits().allow_service:
+                raise
+            message = (str(error).splitlines() or [type(error).__name__])[0][:300]
+            raise QueryError(f"SPARQL query failed: {message}") from None
         if isinstance(out, ox.QuerySolutions):
-            names = [v.value for v in out.variables]
-            return Result(names, [tuple(solution) for solution in out])
-        if isinstance(out, ox.QueryBoolean):
-            return Result([], boolean=bool(out))
-        return list(out)
+            return Result([v.value for v in out.variables], [tuple(s) for s in rows])
+        return rows
 
     def update(self, text: str) -> None:
         try:
@@ -389,6 +426,37 @@ class OxigraphBackend(Backend):
     def close(self) -> None:
         """Release the store (and, on disk, its lock) now."""
         self.store = ox.Store()
+
+
+_RDFLIB_REFUSE_SERVICE: ContextVar[bool] = ContextVar("igfkg_rdflib_refuse", default=False)
+_RDFLIB_LOCK = threading.Lock()
+
+
+def _rdflib_no_service(ctx: Any, part: Any) -> Any:
+    """rdflib custom evaluation: refuse SERVICE inside igfkg's rdflib queries (unless allowed);
+    every other algebra part, and other callers' queries, are left to rdflib."""
+    if part.name == "ServiceGraphPattern" and _RDFLIB_REFUSE_SERVICE.get():
+        raise ReadOnlyError("SPARQL SERVICE (federated queries) is refused by igfkg")
+    raise NotImplementedError
+
+
+@contextmanager
+def _rdflib_switches(allow_remote: bool) -> Iterator[None]:
+    """rdflib's own switches for one igfkg query or update: ``FROM``/``FROM NAMED``/``LOAD``
+    load no URL (``SPARQL_LOAD_GRAPHS``) and SERVICE is refused (a custom evaluation), unless
+    ``allow_remote``."""
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    rdflib_sparql.CUSTOM_EVALS.setdefault("igfkg-no-service", _rdflib_no_service)
+    token = _RDFLIB_REFUSE_SERVICE.set(not allow_remote)
+    with _RDFLIB_LOCK:
+        before = rdflib_sparql.SPARQL_LOAD_GRAPHS
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = allow_remote
+        try:
+            yield
+        finally:
+            rdflib_sparql.SPARQL_LOAD_GRAPHS = before
+            _RDFLIB_REFUSE_SERVICE.reset(token)
 
 
 class RdflibBackend(Backend):
@@ -423,22 +491,24 @@ class RdflibBackend(Backend):
         from igfkg.core.convert import from_rdflib_term, to_rdflib_term
 
         init = {k: to_rdflib_term(v) for k, v in bindings.items()}
-        try:
-            out = self.dataset.query(query, initBindings=init)
-        except ParseException as error:
-            raise QueryError(f"SPARQL syntax error: {error}") from None
-        if out.type == "ASK":
-            return Result([], boolean=bool(out.askAnswer))
+        with _rdflib_switches(current_limits().allow_service):
+            try:
+                out = self.dataset.query(query, initBindings=init)
+                if out.type == "ASK":
+                    return Result([], boolean=bool(out.askAnswer))
+                found = _bounded(out)
+            except ParseException as error:
+                raise QueryError(f"SPARQL syntax error: {error}") from None
         if out.type == "SELECT":
             names = [str(v) for v in out.vars or []]
             rows: list[tuple[Term | None, ...]] = []
-            for row in out:
+            for row in found:
                 values: Any = row
                 rows.append(tuple(None if v is None else from_rdflib_term(v) for v in values))
             return Result(names, rows)
         triples: list[ox.Triple] = []
-        for triple in out:
-            s, p, o = triple  # type: ignore[misc]
+        for triple in found:
+            s, p, o = triple
             triples.append(ox.Triple(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o)))
         return triples
 
@@ -446,7 +516,8 @@ class RdflibBackend(Backend):
         from pyparsing import ParseException
 
         try:
-            self.dataset.update(text)
+            with _rdflib_switches(current_limits().allow_service):
+                self.dataset.update(text)
         except ParseException as error:
             raise QueryError(f"SPARQL update syntax error: {error}") from None
 

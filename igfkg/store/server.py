@@ -5,6 +5,7 @@ Used by ``igfkg serve`` and by the tests that check igfkg against a real server.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import socket
@@ -120,15 +121,27 @@ class ManagedServer:
 
 class OxigraphServer(ManagedServer):
     """``oxigraph serve`` on ``host:port`` over the store folder ``location``, union default
-    graph on; a context manager that waits until it answers and always stops it."""
+    graph on; a context manager that waits until it answers and always stops it. With
+    ``read_only`` (``oxigraph serve-read-only``) the engine refuses every write itself;
+    ``timeout`` (seconds) cancels queries that run longer."""
 
     name = "oxigraph server"
 
-    def __init__(self, location: Path, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(
+        self,
+        location: Path,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        *,
+        read_only: bool = False,
+        timeout: float | None = None,
+    ) -> None:
         super().__init__()
         self.location = location
         self.host = host
         self.port = port or free_port(host)
+        self.read_only = read_only
+        self.timeout = timeout
 
     @property
     def url(self) -> str:
@@ -136,15 +149,18 @@ class OxigraphServer(ManagedServer):
         return f"http://{self.host}:{self.port}"
 
     def command(self) -> list[str]:
-        return [
+        command = [
             oxigraph_binary(),
-            "serve",
+            "serve-read-only" if self.read_only else "serve",
             "--location",
             str(self.location),
             "--bind",
             f"{self.host}:{self.port}",
             "--union-default-graph",
         ]
+        if self.timeout:
+            command += ["--timeout-s", str(max(1, math.ceil(self.timeout)))]  # as the front
+        return command
 
     def probe_url(self) -> str:
         return f"{self.url}/query?query=ASK%7B%7D"
