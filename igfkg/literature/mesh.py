@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from igfkg.core.errors import DataFileError
 from igfkg.core.rdfwriter import iri, literal
-from igfkg.literature.ingest import source_graph
+from igfkg.literature.ingest import _Change, _data, _diff, graph_for, key_line, source_graph, source_key
 from igfkg.literature.pubmed import _CHUNK, _feed, open_guarded, text_lines
 from igfkg.store.backends import OxigraphBackend
 
@@ -228,16 +228,25 @@ def ingest_mesh(kg: KnowledgeGraph, paths: list[Path]) -> list[MeshStats]:
     if not isinstance(backend, OxigraphBackend):
         raise ValueError("ingest writes to the embedded Oxigraph store (oxigraph: or --store)")
     parsed = [parse_mesh_file(p) for p in paths]  # every file parses before anything is written
+    store = backend.store
     for stats in parsed:
+        # The file's graph (another file of the same name gets its own), replaced by the new
+        # version's difference with the old one, in one transaction.
+        stats.graph = graph_for(store.quads_for_pattern, Path(stats.path))
+        data = stats.ntriples + key_line(stats.graph, source_key(Path(stats.path)))
         graph = ox.NamedNode(stats.graph)
-        if next(iter(backend.store.quads_for_pattern(None, None, None, graph)), None) is None:
-            backend.store.load(input=stats.ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None:
+            store.load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         else:
-            backend.store.update(
-                f"DROP SILENT GRAPH <{stats.graph}> ;\n"
-                f"INSERT DATA {{ GRAPH <{stats.graph}> {{\n"
-                f"{stats.ntriples.decode('utf-8')}\n}} }}"
-            )
+            change = _Change(stats.graph)
+            _diff(store, change, data)
+            parts = []
+            if change.removed:
+                parts.append(f"DELETE DATA {{\n{_data(change.removed)}\n}}")
+            if change.added is not None:
+                parts.append(f"INSERT DATA {{\n{_data(change.added)}\n}}")
+            if parts:
+                store.update(" ;\n".join(parts))
         stats.ntriples = b""
     kg._changed()
     from igfkg.literature.index import ensure_index
