@@ -20,6 +20,7 @@ __all__ = [
     "ConfigError",
     "DataFileError",
     "IgfkgError",
+    "OutputError",
     "ParameterError",
     "QueryError",
     "ReadOnlyError",
@@ -115,3 +116,8 @@ class DataFileError(IgfkgError, ValueError):
     def __reduce__(self) -> tuple[type[DataFileError], tuple[str, str, int | None, int | None]]:
         # Picklable, so errors raised in worker processes reach the caller intact.
         return (DataFileError, (self.path, self.message, self.line, self.column))
+
+
+class OutputError(IgfkgError, ValueError):
+    """An output path igfkg will not write: not a regular file (a device, FIFO, directory), or
+    a read-only file without ``--force``."""
