@@ -31,7 +31,8 @@ def _articles_by_graph(kg: igfkg.KnowledgeGraph) -> dict[str, set[str]]:
     q = "SELECT ?g ?a WHERE { GRAPH ?g { ?a a <https://w3id.org/igfkg/JournalArticle> } }"
     for row in kg.select(q):
         graph, article = row["g"], row["a"]
-        assert graph is not None and article is not None
+        assert graph is not None
+        assert article is not None
         if graph.value.startswith(GRAPH_SOURCES):
             out.setdefault(graph.value, set()).add(article.value.rsplit("/", 1)[1])
     return out
@@ -114,9 +115,7 @@ def test_a_ui_with_a_trailing_newline_is_refused_with_file_line_value(tmp_path: 
     before = sorted(map(str, kg.backend.quads()))
     with pytest.raises(DataFileError) as error:
         ingest_pubmed(kg, [path], workers=1)
-    assert str(error.value) == (
-        f"{path}:{line}: PMID 36577847: invalid descriptor UI '{ui}\\n'"
-    )
+    assert str(error.value) == (f"{path}:{line}: PMID 36577847: invalid descriptor UI '{ui}\\n'")
     assert sorted(map(str, kg.backend.quads())) == before
     store = tmp_path / "store"
     result = CliRunner().invoke(main, ["--store", str(store), "ingest", "pubmed", str(path)])
@@ -304,7 +303,8 @@ def test_mesh_table_in_latin1_or_with_quoted_newlines(
     store = tmp_path / "store"
     result = CliRunner().invoke(main, ["--store", str(store), "ingest", "mesh", str(path)])
     assert result.exit_code == 2
-    assert result.output.count("\n") == 1 and re.search(message, result.output)
+    assert result.output.count("\n") == 1
+    assert re.search(message, result.output)
 
 
 def test_mesh_xml_ui_with_newline_is_refused(tmp_path: Path) -> None:

@@ -34,7 +34,8 @@ def test_export_refuses_a_read_only_file_without_force(tmp_path: Path) -> None:
     out.chmod(0o444)
     code, output = _run("export", "--format", "nt", "--output", str(out))
     assert code == 2
-    assert output.count("\n") == 1 and "read-only file (mode 0444)" in output
+    assert output.count("\n") == 1
+    assert "read-only file (mode 0444)" in output
     assert "--force" in output
     assert out.read_text() == "keep me\n"
     code, output = _run("export", "--format", "nt", "--output", str(out), "--force")
@@ -69,7 +70,8 @@ def test_export_never_writes_into_a_special_file(tmp_path: Path, kind: str) -> N
     before = {p.name: os.lstat(p).st_mode for p in tmp_path.iterdir()}
     code, output = _run("export", "--format", "nt", "--output", str(target))
     assert code == 2, output
-    assert output.startswith("igfkg: error: ") and output.count("\n") == 1
+    assert output.startswith("igfkg: error: ")
+    assert output.count("\n") == 1
     assert "not a regular file" in output
     assert {p.name: os.lstat(p).st_mode for p in tmp_path.iterdir()} == before
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
@@ -94,7 +96,8 @@ def test_build_refuses_special_and_read_only_targets(tmp_path: Path) -> None:
     before = void.read_bytes()
     void.chmod(0o444)
     code, output = _run("build", "--output", str(release))
-    assert code == 2 and "void.ttl: read-only file" in output, output
+    assert code == 2, output
+    assert "void.ttl: read-only file" in output, output
     assert void.read_bytes() == before
     void.chmod(0o644)
     nq = release / "igfkg.nq"
@@ -102,10 +105,12 @@ def test_build_refuses_special_and_read_only_targets(tmp_path: Path) -> None:
     os.mkfifo(nq)
     stamp = (release / "igfkg.nt").stat().st_mtime_ns
     code, output = _run("build", "--output", str(release))
-    assert code == 2 and "igfkg.nq: a FIFO, not a regular file" in output, output
+    assert code == 2, output
+    assert "igfkg.nq: a FIFO, not a regular file" in output, output
     assert (release / "igfkg.nt").stat().st_mtime_ns == stamp  # nothing written
     link = tmp_path / "null"
     link.symlink_to(os.devnull)
     code, output = _run("build", "--output", str(link))
-    assert code == 2 and "not a folder" in output, output
+    assert code == 2, output
+    assert "not a folder" in output, output
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

@@ -110,7 +110,7 @@ def key_line(graph: str, key: str) -> bytes:
     return f"{ox.NamedNode(graph)} {_SOURCE_KEY} {ox.Literal(key)} .\n".encode()
 
 
-def graph_for(match: Match, path: Path) -> str:
+def graph_for(match: Callable[..., Iterable[ox.Quad]], path: Path) -> str:
     """The graph of ``path`` in a store: the graph recording its key; else the file-name graph
     (:func:`source_graph`) when that is free or records no key (a store written before keys);
     else the file name followed by ``~`` and the key (another file of the same name)."""
@@ -340,7 +340,7 @@ def _view(store: ox.Store, change: _Change) -> Match:
     def match(
         s: ox.NamedNode | None,
         p: ox.NamedNode | None,
-        o: ox.NamedNode | None,
+        o: ox.NamedNode | ox.Literal | None,
         g: ox.NamedNode | None,
     ) -> Iterator[ox.Quad]:
         if g is None or g.value not in dropped:
@@ -354,9 +354,7 @@ def _view(store: ox.Store, change: _Change) -> Match:
     return match
 
 
-def _elsewhere(
-    store: ox.Store, change: _Change, elsewhere: dict[str, list[ox.NamedNode]]
-) -> None:
+def _elsewhere(store: ox.Store, change: _Change, elsewhere: dict[str, list[ox.NamedNode]]) -> None:
     """Remove the file's articles from the other source graphs holding them; a graph left
     without articles is dropped whole (its journals and key went with its last article)."""
     for name, articles in sorted(elsewhere.items()):
@@ -403,7 +401,9 @@ def _diff(store: ox.Store, change: _Change, ntriples: bytes) -> None:
 
 
 def _data(quads: Iterable[ox.Quad]) -> str:
-    return "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+    return "\n".join(
+        f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads
+    )
 
 
 def write_file(

@@ -20,8 +20,16 @@ import pyoxigraph as ox
 
 from igfkg.core.errors import DataFileError
 from igfkg.core.rdfwriter import iri, literal
-from igfkg.literature.ingest import _Change, _data, _diff, graph_for, key_line, source_graph, source_key
-from igfkg.literature.pubmed import _CHUNK, _feed, open_guarded, text_lines
+from igfkg.literature.ingest import (
+    _Change,
+    _data,
+    _diff,
+    graph_for,
+    key_line,
+    source_graph,
+    source_key,
+)
+from igfkg.literature.pubmed import _CHUNK, _feed, events, open_guarded, text_lines
 from igfkg.store.backends import OxigraphBackend
 
 if TYPE_CHECKING:
@@ -80,7 +88,7 @@ _RECORD_SETS = ("DescriptorRecordSet", "QualifierRecordSet", "SupplementalRecord
 
 
 def _xml_records(path: Path) -> Iterator[_Record]:
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     root_tag = ""
     with open_guarded(path) as handle:
         record_start = 0
@@ -88,7 +96,7 @@ def _xml_records(path: Path) -> Iterator[_Record]:
             while True:
                 chunk = handle.read(_CHUNK)
                 _feed(path, parser, chunk or None)
-                for event, elem in parser.read_events():
+                for event, elem in events(parser):
                     if event == "start":
                         if not root_tag:
                             root_tag = elem.tag

@@ -15,14 +15,13 @@ once read, so memory stays flat. ``DeleteCitation`` elements give :class:`Deleti
 from __future__ import annotations
 
 import gzip
-import io
 import re
 import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -67,11 +66,12 @@ class Guarded:
     limit. Reads return at most 64 KiB, so a run inside one read is within any limit.
 
     >>> import io
-    >>> g = Guarded(io.BytesIO(b"<a>" + b"x" * 70000 + b"</a>"), "t.xml", Limits(1 << 20, 1 << 20, 1 << 16))
-    >>> while g.read(1 << 16): pass
+    >>> data = io.BytesIO(b"<a>" + b"x" * 70000 + b"</a>")
+    >>> g = Guarded(data, "t.xml", Limits(1 << 20, 1 << 20, 1 << 16))
+    >>> while g.read(1 << 16): pass  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    igfkg.core.errors.DataFileError: t.xml: a text, comment or tag longer than 65536 bytes (IGFKG_INGEST_MAX_TOKEN)
+    igfkg.core.errors.DataFileError: t.xml: a text, comment or tag longer than 65536 bytes ...
     """
 
     def __init__(
@@ -94,8 +94,7 @@ class Guarded:
         if self.total > self.limits.max_bytes:
             raise DataFileError(
                 self.path,
-                f"more than {self.limits.max_bytes} bytes (decompressed) "
-                "(IGFKG_INGEST_MAX_BYTES)",
+                f"more than {self.limits.max_bytes} bytes (decompressed) (IGFKG_INGEST_MAX_BYTES)",
             )
         firsts = [i for d in self.delimiters if (i := chunk.find(d)) >= 0]
         if not firsts:
@@ -178,7 +177,7 @@ def _text(elem: ET.Element | None) -> str:
     return " ".join("".join(elem.itertext()).split()) if elem is not None else ""
 
 
-class _BadValue(DataFileError):
+class _BadValueError(DataFileError):
     """An invalid identifier in an XML record; its line is found afterwards."""
 
     def __init__(self, path: str, message: str, value: str) -> None:
@@ -188,7 +187,7 @@ class _BadValue(DataFileError):
 
 def _check(path: Path, value: str, pattern: re.Pattern[str], what: str, where: str) -> str:
     if not pattern.fullmatch(value):
-        raise _BadValue(str(path), f"{where}: invalid {what} {value!r}", value)
+        raise _BadValueError(str(path), f"{where}: invalid {what} {value!r}", value)
     return value
 
 
@@ -300,7 +299,7 @@ def check_iris(path: Path, rec: Article, where: str) -> None:
         try:
             ox.NamedNode(value)
         except ValueError:
-            raise _BadValue(str(path), f"{where}: invalid IRI {value!r}", value) from None
+            raise _BadValueError(str(path), f"{where}: invalid IRI {value!r}", value) from None
 
 
 def _root_tag(head: bytes) -> str | None:
@@ -317,17 +316,15 @@ def read_pubmed_xml(path: Path, limits: Limits | None = None) -> Iterator[Articl
     done = [0, 0]  # records read, and 1 for a MedlineCitationSet
     try:
         yield from _pubmed_xml(path, limits, done)
-    except _BadValue as error:
+    except _BadValueError as error:
         records = (*_RECORDS, "MedlineCitation") if done[1] else _RECORDS
         line = _line_of(path, done[0], error.value, records, limits)
         raise DataFileError(str(path), error.message, line) from None
 
 
-def _pubmed_xml(
-    path: Path, limits: Limits | None, done: list[int]
-) -> Iterator[Article | Deletion]:
+def _pubmed_xml(path: Path, limits: Limits | None, done: list[int]) -> Iterator[Article | Deletion]:
     with open_guarded(path, limits) as handle:
-        parser = ET.XMLPullParser(events=("end",))
+        parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("end",))
         citation: ET.Element | None = None
         record_start = 0
         max_record = handle.limits.max_record
@@ -350,7 +347,7 @@ def _pubmed_xml(
                     _feed(path, parser, None)
                 # End events only (start events would cost a fifth of the parse); the record
                 # structure is known from the root element.
-                for _, elem in parser.read_events():
+                for _, elem in events(parser):
                     tag = elem.tag
                     if tag == "MedlineCitation":
                         if citation_is_record:
@@ -401,7 +398,15 @@ def _pubmed_xml(
             raise DataFileError(str(path), f"malformed XML: {error.msg}", line, column) from None
 
 
-def _feed(path: Path, parser: ET.XMLPullParser, chunk: bytes | None) -> None:
+def events(parser: ET.XMLPullParser[ET.Element]) -> Iterator[tuple[str, ET.Element]]:
+    """The parser's pending (event, element) pairs (start and end events only)."""
+    pending: Iterator[Any] = parser.read_events()
+    for event, elem in pending:
+        if isinstance(elem, ET.Element):
+            yield event, elem
+
+
+def _feed(path: Path, parser: ET.XMLPullParser[ET.Element], chunk: bytes | None) -> None:
     """Feed the parser (``None``: the end of the input); an encoding the parser cannot read
     (unknown, or multi-byte) is a DataFileError naming the declaration."""
     try:
@@ -420,7 +425,7 @@ def _line_of(
 ) -> int | None:
     """The line of the element holding ``value`` in record number ``record`` (0-based), found
     by parsing again line by line (only when reporting an error)."""
-    parser = ET.XMLPullParser(events=("end",))
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("end",))
     seen, number, rest = 0, 0, b""
     try:
         with open_guarded(path, limits) as handle:
@@ -429,7 +434,7 @@ def _line_of(
                 for line in lines:
                     number += 1
                     parser.feed(line + b"\n")
-                    for _, elem in parser.read_events():
+                    for _, elem in events(parser):
                         if seen == record and (
                             value in elem.attrib.values() or _text(elem) == value
                         ):
@@ -542,7 +547,7 @@ def _medline_article(
         rec.headings.append(heading)
     try:
         check_iris(path, rec, f"PMID {pmid}")
-    except _BadValue as error:
+    except _BadValueError as error:
         raise DataFileError(str(path), error.message, line) from None
     return rec
 
