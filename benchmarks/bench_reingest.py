@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 _RUN = """
 import resource, sys
+import igfkg
 from igfkg.cli import main
+print("CODE", igfkg.__file__, file=sys.stderr)
 try:
     main(sys.argv[1:], standalone_mode=False)
 finally:
@@ -34,16 +36,26 @@ finally:
 """
 
 
-def _measure(tree: Path, store: Path, path: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one ``ingest pubmed`` process using the code in ``tree``."""
-    start = time.perf_counter()
+def _igfkg(tree: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``igfkg ARGS`` run with the code in ``tree`` (checked: run from the store's folder, so
+    that no other igfkg on the path comes first)."""
     done = subprocess.run(
-        [sys.executable, "-c", _RUN, "--store", str(store), "ingest", "pubmed", str(path)],
+        [sys.executable, "-c", _RUN, *args],
         env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+        cwd=tempfile.gettempdir(),
         capture_output=True,
         text=True,
         check=True,
     )
+    code = Path(done.stderr.split("CODE ", 1)[1].split("\n", 1)[0])
+    assert code.is_relative_to(tree), (code, tree)
+    return done
+
+
+def _measure(tree: Path, store: Path, path: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one ``ingest pubmed`` process using the code in ``tree``."""
+    start = time.perf_counter()
+    done = _igfkg(tree, "--store", str(store), "ingest", "pubmed", str(path))
     seconds = time.perf_counter() - start
     rss = int(done.stderr.rsplit("RSS", 1)[1].split()[0]) / 1024
     return seconds, rss
@@ -92,12 +104,7 @@ def main() -> None:
         rows = []
         for label, tree in ((f"before ({args.before})", before), ("after (this tree)", ROOT)):
             store = tmp / f"store-{tree.name}"
-            subprocess.run(
-                [sys.executable, "-c", _RUN, "--store", str(store), "sparql", "ASK {}"],
-                env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
-                capture_output=True,
-                check=True,
-            )
+            _igfkg(tree, "--store", str(store), "sparql", "ASK {}")
             first = _measure(tree, store, path)
             again = _measure(tree, store, path)
             _revised(path, changed)

@@ -10,9 +10,11 @@ files never share a graph. Re-ingesting a path replaces its graph.
 
 A file's changes land whole or not at all, also when the process is killed: a file that is new
 to the store is bulk-loaded into its own graph, marked in the control graph, and everything
-else (articles leaving other graphs, pair definitions, literature-index counts, the mark's
-removal) is one transaction; recovery drops a marked graph. A file already in the store is
-compared with its new version and only the difference is written, in one transaction.
+else (articles leaving other graphs, literature-index counts, the mark's removal) is one
+transaction; recovery drops a marked graph. A file already in the store is compared with its
+new version and only the difference is written, in one transaction. The one thing a killed
+ingest may leave is the MeSH pair definitions a new file brings (on disk they are written just
+before its bulk load; the pair graph only grows, its definitions true whatever the articles).
 """
 
 from __future__ import annotations
@@ -308,7 +310,6 @@ def _locate(
             continue
         if next(iter(store.quads_for_pattern(node, None, None, _KB)), None) is not None:
             curated.append(pmid)
-            continue
         for quad in store.quads_for_pattern(node, _TYPE_NODE, _ARTICLE_NODE, None):
             name = quad.graph_name
             if isinstance(name, ox.NamedNode) and name.value != graph and _ingested(quad):
@@ -421,8 +422,9 @@ def write_file(
     re-validating IRIs (``lenient``).
 
     Definitions of descriptor/qualifier pairs not yet in the store (``pairs``: those known to
-    be there, updated here) are added in the file's transaction; they are vocabulary, true
-    whatever happens to the file, and are never removed by ingest.
+    be there, updated here) are added in the file's transaction, or, for a file bulk-loaded,
+    just before; they are vocabulary, true whatever happens to the file, never removed by
+    ingest.
 
     The literature index is kept current with ``mapping`` (:mod:`igfkg.literature.index`), in
     the same transaction: a new graph is counted from the parsed records, graphs that lost or
@@ -453,24 +455,42 @@ def write_file(
         if change.removed or change.added is not None or not _counted(store, stats.graph, mapping):
             change.touched.insert(0, stats.graph)
     elif stats.ntriples:
+        if new_pairs and bulk:
+            # Before the bulk load, in a transaction of their own: written after it (in the
+            # file's transaction) they cost twice as long, the store being busy compacting
+            # the bulk-loaded files. So a killed ingest may leave these definitions (true
+            # whatever happens to articles; the pair graph only grows).
+            _load_pairs(store, new_pairs)
+            known |= new_pairs
+            new_pairs = set()
         marked = _load_new(store, stats, bulk)
         change.touched.insert(0, stats.graph)
-    parts = []
+    # One transaction. The index updates (counted from the store as it will be) go first:
+    # their WHERE clauses read the index graph, which is slow behind many pending writes.
+    parts = [drop_update(name) for name in change.dropped]
+    parts += _index_updates(store, stats, change, mapping, fresh=marked or not existed)
     if marked:
         parts.append(f"DELETE DATA {{ {_marker(stats.graph)} }}")
+    parts += [f"DROP SILENT GRAPH <{name}>" for name in change.dropped]
+    if change.removed:
+        parts.append(f"DELETE DATA {{\n{_data(change.removed)}\n}}")
+    if change.added is not None:
+        parts.append(f"INSERT DATA {{\n{_data(change.added)}\n}}")
     if new_pairs:
         body = pair_lines(sorted(new_pairs)).decode("utf-8")
         parts.append(f"INSERT DATA {{ GRAPH <{PAIR_GRAPH}> {{\n{body}}} }}")
-    if change.removed:
-        parts.append(f"DELETE DATA {{\n{_data(change.removed)}\n}}")
-    parts += [f"DROP SILENT GRAPH <{name}>" for name in change.dropped]
-    if change.added is not None:
-        parts.append(f"INSERT DATA {{\n{_data(change.added)}\n}}")
-    parts += [drop_update(name) for name in change.dropped]
-    parts += _index_updates(store, stats, change, mapping, fresh=marked or not existed)
     if parts:
         store.update(" ;\n".join(parts))
     known |= new_pairs
+
+
+def _load_pairs(store: ox.Store, pairs: set[str]) -> None:
+    store.load(
+        input=pair_lines(sorted(pairs)),
+        format=ox.RdfFormat.N_TRIPLES,
+        to_graph=ox.NamedNode(PAIR_GRAPH),
+        lenient=True,
+    )
 
 
 def _counted(store: ox.Store, graph: str, mapping: EntityMap | None) -> bool:

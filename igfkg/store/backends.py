@@ -291,8 +291,9 @@ def _recover(store: ox.Store) -> None:
     """Drop the graphs of ingests that were killed mid-file (marked in the control graph), so
     the store is as it was before that file. A graph is marked only while it is new to the
     store and bulk-loaded; everything else the file changes (its articles leaving other graphs,
-    pair definitions, literature-index counts) is written in the one transaction that also
-    removes the mark, so dropping the graph and its mark restores the store exactly."""
+    literature-index counts) is written in the one transaction that also removes the mark, so
+    dropping the graph and its mark restores the store (but for the MeSH pair definitions the
+    file brought, written before its bulk load: the pair graph only grows)."""
     control = ox.NamedNode(CONTROL_GRAPH)
     marker = ox.NamedNode(IN_PROGRESS)
     for quad in list(store.quads_for_pattern(None, marker, None, control)):
