@@ -656,18 +656,20 @@ def reason_cmd(ctx: click.Context, materialize: bool) -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=Path("release"),
     show_default=True,
+    help="Folder for the artefacts (created if new); each file is written whole.",
 )
+@click.option("--force", is_flag=True, help="Replace read-only artefacts too.")
 @click.pass_context
 @_handled
-def build_cmd(ctx: click.Context, output: Path) -> None:
+def build_cmd(ctx: click.Context, output: Path, force: bool) -> None:
     """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML, the
     SSSOM mappings and a VoID/DCAT description with checksums."""
     from igfkg.release.build import build
 
-    for artefact in build(_graph(ctx), output):
+    for artefact in build(_graph(ctx), output, force=force):
         click.echo(f"{artefact.sha256}  {output / artefact.name}")
 
 
@@ -790,17 +792,21 @@ def serve_cmd(
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of standard output.",
+    type=click.Path(path_type=Path),
+    help="Write to this file (whole: a temporary file renamed over it) instead of standard "
+    "output; only a regular file or a new path.",
 )
+@click.option("--force", is_flag=True, help="Replace a read-only --output file.")
 @click.pass_context
 @_handled
-def export_cmd(ctx: click.Context, fmt: str, output: Path | None) -> None:
+def export_cmd(ctx: click.Context, fmt: str, output: Path | None, force: bool) -> None:
     """Export the whole graph as loaded."""
+    from igfkg.core.output import check_output, write_output
+
+    if output is not None:
+        check_output(output, force=force)  # before the export's work
     data = _graph(ctx).export(fmt)
     if output is None:
         sys.stdout.buffer.write(data)
         return
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(output)
+    write_output(output, data, force=force)

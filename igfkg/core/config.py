@@ -18,6 +18,8 @@ igfkg.core.errors.ConfigError: IGFKG_ENDPOINT 'localhost:7878' is not an http(s)
 >>> conf = settings({"IGFKG_USER": "ann", "IGFKG_PASSWORD": "s3cret"})
 >>> "s3cret" in repr(conf), "ann" in repr(conf)  # secrets never in a repr
 (False, True)
+>>> settings({"IGFKG_INGEST_MAX_TOKEN": "2M"}).ingest_max_token
+2097152
 """
 
 from __future__ import annotations
@@ -47,6 +49,30 @@ class Settings:
     max_query_length: int = 1_000_000  # IGFKG_MAX_QUERY_LENGTH: characters of SPARQL text
     max_query_depth: int = 100  # IGFKG_MAX_QUERY_DEPTH: nested brackets of SPARQL text
     max_result_bytes: int = 256 * 2**20  # IGFKG_MAX_RESULT_BYTES: bytes a served answer holds
+    # Bounds on one ingested file (PubMed XML, MEDLINE, MeSH), in bytes of decompressed input:
+    ingest_max_bytes: int = 4 << 30  # IGFKG_INGEST_MAX_BYTES: a whole file
+    ingest_max_record: int = 16 << 20  # IGFKG_INGEST_MAX_RECORD: one record (or line)
+    ingest_max_token: int = 1 << 20  # IGFKG_INGEST_MAX_TOKEN: one text, comment or tag
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+_MIN_SIZE = 1 << 16
+
+
+def _size(env: Mapping[str, str], name: str, default: int) -> int:
+    """A size in bytes, with an optional K, M or G (binary) suffix; at least 64K."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    text = raw.strip().upper().removesuffix("IB").removesuffix("B")
+    unit = text[-1:] if text[-1:] in ("K", "M", "G") else ""
+    number = text[: len(text) - len(unit)]
+    if not number.isdigit():
+        raise ConfigError(f"{name}={raw!r}: not a size in bytes (e.g. 65536, 512K, 16M, 2G)")
+    value = int(number) * _UNITS[unit]
+    if value < _MIN_SIZE:
+        raise ConfigError(f"{name}={raw!r}: below the minimum of 64K")
+    return value
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -105,4 +131,7 @@ def settings(env: Mapping[str, str] | None = None) -> Settings:
         max_query_length=_count(env, "IGFKG_MAX_QUERY_LENGTH", 1_000_000),
         max_query_depth=_count(env, "IGFKG_MAX_QUERY_DEPTH", 100),
         max_result_bytes=_count(env, "IGFKG_MAX_RESULT_BYTES", 256 * 2**20),
+        ingest_max_bytes=_size(env, "IGFKG_INGEST_MAX_BYTES", Settings.ingest_max_bytes),
+        ingest_max_record=_size(env, "IGFKG_INGEST_MAX_RECORD", Settings.ingest_max_record),
+        ingest_max_token=_size(env, "IGFKG_INGEST_MAX_TOKEN", Settings.ingest_max_token),
     )

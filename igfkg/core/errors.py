@@ -21,6 +21,7 @@ __all__ = [
     "DataFileError",
     "IgfkgError",
     "IriError",
+    "OutputError",
     "ParameterError",
     "QueryError",
     "QueryLimitError",
@@ -151,3 +152,8 @@ class DataFileError(IgfkgError, ValueError):
     def __reduce__(self) -> tuple[type[DataFileError], tuple[str, str, int | None, int | None]]:
         # Picklable, so errors raised in worker processes reach the caller intact.
         return (DataFileError, (self.path, self.message, self.line, self.column))
+
+
+class OutputError(IgfkgError, ValueError):
+    """An output path igfkg will not write: not a regular file (a device, FIFO, directory), or
+    a read-only file without ``--force``."""

@@ -46,6 +46,7 @@ __all__ = [
     "invalidate_update",
     "pair_counts",
     "recount_store",
+    "recount_updates",
     "reindex_graphs",
     "total_lines",
 ]
@@ -81,7 +82,7 @@ _TOTALS_CURRENT = f"ASK {{ GRAPH <{INDEX_GRAPH}> {{ <{INDEX_GRAPH}> <{_TOTALS}> 
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-Match = Callable[
+Match = Callable[  # a quad-pattern lookup: subject, predicate, object, graph (None: any)
     [ox.NamedNode | None, ox.NamedNode | None, ox.NamedNode | None, ox.NamedNode | None],
     Iterable[ox.Quad],
 ]
@@ -331,6 +332,15 @@ def recount_store(store: ox.Store, graphs: Iterable[str], mapping: EntityMap) ->
     (which article each counts may have changed); one transaction per graph."""
     match: Match = store.quads_for_pattern
     _cascade(graphs, lambda g: _store_articles(match, g, mapping), store.update, mapping)
+
+
+def recount_updates(match: Match, graphs: Iterable[str], mapping: EntityMap) -> list[str]:
+    """The updates :func:`recount_store` would apply, read through ``match`` (for instance a
+    view of the store as it will be after a change, so that the change and its counts are
+    written in one transaction)."""
+    updates: list[str] = []
+    _cascade(graphs, lambda g: _store_articles(match, g, mapping), updates.append, mapping)
+    return updates
 
 
 def reindex_graphs(backend: Backend, graphs: Iterable[str], mapping: EntityMap) -> None:

@@ -3,11 +3,23 @@
 Each file is parsed completely before anything is written, so a file that fails to parse is
 reported (file, line) and changes nothing. Articles are modelled like the seed article of the
 KB. Re-ingesting an article replaces it, wherever it was; ``DeleteCitation`` removes articles.
-A file's changes (deletions and insertions) are one transaction.
+
+A source file's graph is named after the file (:func:`source_graph`); another file of the same
+name (another path) gets the name with ``~`` and a key of its path (:func:`graph_for`), so two
+files never share a graph. Re-ingesting a path replaces its graph.
+
+A file's changes land whole or not at all, also when the process is killed: a file that is new
+to the store is bulk-loaded into its own graph, marked in the control graph, and everything
+else (articles leaving other graphs, literature-index counts, the mark's removal) is one
+transaction; recovery drops a marked graph. A file already in the store is compared with its
+new version and only the difference is written, in one transaction. The one thing a killed
+ingest may leave is the MeSH pair definitions a new file brings (on disk they are written just
+before its bulk load; the pair graph only grows, its definitions true whatever the articles).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import time
@@ -23,12 +35,14 @@ import pyoxigraph as ox
 from igfkg.core.namespaces import GRAPH_SOURCES
 from igfkg.core.rdfwriter import XSD, iri, literal
 from igfkg.literature.index import (
+    INDEX_GRAPH,
     EntityMap,
+    Match,
     drop_update,
     entity_map,
     entity_pair_counts,
     index_update,
-    recount_store,
+    recount_updates,
 )
 from igfkg.literature.pubmed import Article, Deletion, read_records
 from igfkg.store.backends import CONTROL_GRAPH, IN_PROGRESS, OxigraphBackend
@@ -40,9 +54,11 @@ __all__ = [
     "PAIR_GRAPH",
     "FileStats",
     "article_lines",
+    "graph_for",
     "ingest_pubmed",
     "pair_lines",
     "source_graph",
+    "source_key",
 ]
 
 IGFKG = "https://w3id.org/igfkg/"
@@ -71,8 +87,45 @@ _HAS_QUAL = iri(MESHV + "hasQualifier")
 
 
 def source_graph(path: Path) -> str:
-    """The named graph of a source file: ``https://w3id.org/igfkg/graph/source/<file name>``."""
+    """The named graph of a source file: ``https://w3id.org/igfkg/graph/source/<file name>``
+    (the first file of that name; see :func:`graph_for`).
+
+    >>> source_graph(Path("dir1/pubmed24n0001.xml.gz"))
+    'https://w3id.org/igfkg/graph/source/pubmed24n0001.xml.gz'
+    """
     return GRAPH_SOURCES + urllib.parse.quote(path.name, safe="")
+
+
+SOURCE_KEY = IGFKG + "sourceFileKey"
+_SOURCE_KEY = ox.NamedNode(SOURCE_KEY)
+
+
+def source_key(path: Path) -> str:
+    """What tells source files apart: 16 hex digits of the SHA-256 of the resolved path (a
+    file's content can change, its identity is where it is). Stored in the file's graph as
+    ``<graph> igfkg:sourceFileKey "key"``."""
+    return hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+
+
+def key_line(graph: str, key: str) -> bytes:
+    """The N-Triples line recording which file a graph holds."""
+    return f"{ox.NamedNode(graph)} {_SOURCE_KEY} {ox.Literal(key)} .\n".encode()
+
+
+def graph_for(match: Callable[..., Iterable[ox.Quad]], path: Path) -> str:
+    """The graph of ``path`` in a store: the graph recording its key; else the file-name graph
+    (:func:`source_graph`) when that is free or records no key (a store written before keys);
+    else the file name followed by ``~`` and the key (another file of the same name)."""
+    key = source_key(path)
+    for quad in match(None, _SOURCE_KEY, ox.Literal(key), None):
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and quad.subject == graph:
+            return graph.value
+    plain = source_graph(path)
+    node = ox.NamedNode(plain)
+    if next(iter(match(node, _SOURCE_KEY, None, node)), None) is None:
+        return plain
+    return f"{plain}~{key}"
 
 
 PAIR_GRAPH = IGFKG + "graph/mesh-pairs"
@@ -239,37 +292,119 @@ def parse_file(
     return stats
 
 
-def _present(
-    store: ox.Store, pmids: Iterable[str], deleted: Iterable[str]
-) -> tuple[list[str], list[ox.NamedNode]]:
-    """The file's PMIDs whose article is in the curated knowledge base, and the articles (of
-    the file or its deletions) already in the store, from one lookup per PMID."""
-    kb = ox.NamedNode(IGFKG + "graph/kb")
+_TYPE_NODE = ox.NamedNode(RDF + "type")
+_ARTICLE_NODE = ox.NamedNode(IGFKG + "JournalArticle")
+_KB = ox.NamedNode(IGFKG + "graph/kb")
+
+
+def _locate(
+    store: ox.Store, pmids: Iterable[str], deleted: Iterable[str], graph: str
+) -> tuple[list[str], dict[str, list[ox.NamedNode]]]:
+    """The file's PMIDs whose article is in the curated knowledge base, and, per other source
+    graph, the articles of the file (or of its deletions) that it holds."""
     curated: list[str] = []
-    found: list[ox.NamedNode] = []
-    for pmid in pmids:
+    elsewhere: dict[str, list[ox.NamedNode]] = {}
+    for pmid in dict.fromkeys([*pmids, *deleted]):
         node = ox.NamedNode(PUBMED + pmid)
         if next(iter(store.quads_for_pattern(node, None, None, None)), None) is None:
             continue
-        found.append(node)
-        if next(iter(store.quads_for_pattern(node, None, None, kb)), None) is not None:
+        if next(iter(store.quads_for_pattern(node, None, None, _KB)), None) is not None:
             curated.append(pmid)
-    for pmid in dict.fromkeys(deleted):
-        node = ox.NamedNode(PUBMED + pmid)
-        if next(iter(store.quads_for_pattern(node, None, None, None)), None) is not None:
-            found.append(node)
-    return curated, found
-
-
-def _article_quads(store: ox.Store, article: ox.NamedNode) -> list[ox.Quad]:
-    """The quads of an ingested article, in source graphs only: ingest never touches the
-    curated KB or the ontology (nor the MeSH pair definitions, which are vocabulary)."""
-    return [q for q in store.quads_for_pattern(article, None, None, None) if _ingested(q)]
+        for quad in store.quads_for_pattern(node, _TYPE_NODE, _ARTICLE_NODE, None):
+            name = quad.graph_name
+            if isinstance(name, ox.NamedNode) and name.value != graph and _ingested(quad):
+                elsewhere.setdefault(name.value, []).append(node)
+    deleted_only = set(deleted) - set(pmids)
+    return [pmid for pmid in curated if pmid not in deleted_only], elsewhere
 
 
 def _ingested(quad: ox.Quad) -> bool:
     graph = quad.graph_name
     return isinstance(graph, ox.NamedNode) and graph.value.startswith(GRAPH_SOURCES)
+
+
+@dataclass
+class _Change:
+    """What one file changes, before it is written."""
+
+    graph: str
+    removed: set[ox.Quad] = field(default_factory=set)  # quads leaving the store
+    dropped: list[str] = field(default_factory=list)  # other graphs left without articles
+    added: ox.Store | None = None  # quads of an existing graph's new version not there yet
+    touched: list[str] = field(default_factory=list)  # graphs whose counts change
+
+
+def _view(store: ox.Store, change: _Change) -> Match:
+    """The store as it will be after ``change``, for quad-pattern lookups."""
+    removed, dropped, added = change.removed, set(change.dropped), change.added
+
+    def match(
+        s: ox.NamedNode | None,
+        p: ox.NamedNode | None,
+        o: ox.NamedNode | ox.Literal | None,
+        g: ox.NamedNode | None,
+    ) -> Iterator[ox.Quad]:
+        if g is None or g.value not in dropped:
+            for quad in store.quads_for_pattern(s, p, o, g):
+                if quad in removed or getattr(quad.graph_name, "value", "") in dropped:
+                    continue
+                yield quad
+        if added is not None:
+            yield from added.quads_for_pattern(s, p, o, g)
+
+    return match
+
+
+def _elsewhere(store: ox.Store, change: _Change, elsewhere: dict[str, list[ox.NamedNode]]) -> None:
+    """Remove the file's articles from the other source graphs holding them; a graph left
+    without articles is dropped whole (its journals and key went with its last article)."""
+    for name, articles in sorted(elsewhere.items()):
+        graph = ox.NamedNode(name)
+        leaving = set(articles)
+        remaining = (
+            q.subject
+            for q in store.quads_for_pattern(None, _TYPE_NODE, _ARTICLE_NODE, graph)
+            if q.subject not in leaving
+        )
+        if next(remaining, None) is None:
+            change.dropped.append(name)
+            continue
+        for article in articles:
+            change.removed.update(store.quads_for_pattern(article, None, None, graph))
+        change.touched.append(name)
+
+
+def _digest(quad: ox.Quad) -> bytes:
+    return hashlib.blake2b(str(quad).encode(), digest_size=16).digest()
+
+
+def _diff(store: ox.Store, change: _Change, ntriples: bytes) -> None:
+    """Compare a graph with its new version (N-Triples): its quads that go are added to
+    ``change.removed``, those that come to ``change.added``. Compared by 128-bit digests, so
+    that memory holds digests, not two copies of the graph; a second pass picks the quads."""
+    graph = ox.NamedNode(change.graph)
+    data = b"".join(_quads(ntriples, change.graph))
+    old = {_digest(q) for q in store.quads_for_pattern(None, None, None, graph)}
+    new = {_digest(q) for q in ox.parse(data, format=ox.RdfFormat.N_QUADS, lenient=True)}
+    going, coming = old - new, new - old
+    del old, new
+    if going:
+        change.removed.update(
+            q for q in store.quads_for_pattern(None, None, None, graph) if _digest(q) in going
+        )
+    if coming:
+        change.added = ox.Store()
+        change.added.extend(
+            q
+            for q in ox.parse(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            if _digest(q) in coming
+        )
+
+
+def _data(quads: Iterable[ox.Quad]) -> str:
+    return "\n".join(
+        f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads
+    )
 
 
 def write_file(
@@ -280,74 +415,130 @@ def write_file(
     pairs: set[str] | None = None,
     mapping: EntityMap | None = None,
 ) -> None:
-    """Apply one parsed file to the store: a single transaction, or with ``bulk`` (persistent
-    stores, new articles only) Oxigraph's bulk loader, which is several times faster on disk
-    but not transactional. The N-Triples are igfkg's own, built from validated identifiers and
-    escaped literals, so they are loaded without re-validating IRIs (``lenient``).
+    """Apply one parsed file to the store, whole or not at all (see the module's docstring).
+    With ``bulk`` (persistent stores), a file new to the store goes through Oxigraph's bulk
+    loader, several times faster on disk. The N-Triples are igfkg's own, built from checked
+    identifiers (every IRI checked when parsed) and escaped literals, so they are loaded without
+    re-validating IRIs (``lenient``).
 
-    The definitions of descriptor/qualifier pairs not yet in the store (``pairs``: those known
-    to be there, updated here) go to the pair graph first; they are vocabulary, true whatever
-    happens to the file, and are never removed by ingest.
+    Definitions of descriptor/qualifier pairs not yet in the store (``pairs``: those known to
+    be there, updated here) are added in the file's transaction, or, for a file bulk-loaded,
+    just before; they are vocabulary, true whatever happens to the file, never removed by
+    ingest.
 
-    The literature index is kept current with ``mapping`` (:mod:`igfkg.literature.index`): a new
-    graph is counted from the parsed records, graphs that lost or kept older articles are recounted
-    from the store. Without ``mapping`` their counts are only marked out of date."""
+    The literature index is kept current with ``mapping`` (:mod:`igfkg.literature.index`), in
+    the same transaction: a new graph is counted from the parsed records, graphs that lost or
+    kept older articles are recounted from the store as it will be. Without ``mapping`` their
+    counts are only marked out of date."""
     known = known_pairs(store) if pairs is None else pairs
     new_pairs = stats.pairs - known
-    if new_pairs:
-        store.load(  # small, and transactional even on disk
-            input=pair_lines(new_pairs),
-            format=ox.RdfFormat.N_TRIPLES,
-            to_graph=ox.NamedNode(PAIR_GRAPH),
-            lenient=True,
-        )
-        known |= new_pairs
-    stats.kept, replaced = _present(store, stats.pmids, stats.deleted)
+    stats.graph = graph_for(store.quads_for_pattern, Path(stats.path))
+    graph = ox.NamedNode(stats.graph)
+    stats.kept, elsewhere = _locate(store, stats.pmids, stats.deleted, stats.graph)
     if stats.kept:
         # The curated KB is authoritative for its own articles (the seed): ingest skips them.
         prefixes = tuple(f"<{PUBMED}{pmid}> ".encode() for pmid in stats.kept)
         stats.ntriples = b"\n".join(
             line for line in stats.ntriples.split(b"\n") if not line.startswith(prefixes)
         )
-    graph = ox.NamedNode(stats.graph)
+    if set(stats.pmids) - set(stats.kept):
+        key = key_line(stats.graph, source_key(Path(stats.path)))
+        stats.ntriples = stats.ntriples.rstrip(b"\n") + b"\n" + key
+    else:
+        stats.ntriples = b""  # no article of its own: the file has no graph
     existed = next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
-    if not replaced:
-        _load_new(store, stats, bulk)
-        if not existed and not stats.ntriples:
-            return
-        if existed or mapping is None or stats.entity_digest != mapping.digest:
-            _recount(store, [stats.graph], mapping)
-        else:
-            kept = set(stats.kept)
-            counts = entity_pair_counts(
-                found for pmid, found in stats.entities.items() if pmid not in kept
-            )
-            store.update(index_update(stats.graph, counts, mapping.digest))
-        return
-    removals = {q for node in replaced for q in _article_quads(store, node)}
-    touched = sorted({stats.graph} | {q.graph_name.value for q in removals})  # type: ignore[union-attr]
-    # Their counts are marked out of date in the same transaction as the change.
-    parts = [drop_update(g) for g in touched]
-    if removals:
-        body = "\n".join(
-            f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in removals
-        )
-        parts.append(f"DELETE DATA {{\n{body}\n}}")
-    if stats.ntriples:
-        parts.append(
-            f"INSERT DATA {{ GRAPH <{stats.graph}> {{\n{stats.ntriples.decode('utf-8')}\n}} }}"
-        )
-    store.update(" ;\n".join(parts))
-    _recount(store, touched, mapping)
+    change = _Change(stats.graph)
+    _elsewhere(store, change, elsewhere)
+    marked = False
+    if existed:
+        _diff(store, change, stats.ntriples)
+        if change.removed or change.added is not None or not _counted(store, stats.graph, mapping):
+            change.touched.insert(0, stats.graph)
+    elif stats.ntriples:
+        if new_pairs and bulk:
+            # Before the bulk load, in a transaction of their own: written after it (in the
+            # file's transaction) they cost twice as long, the store being busy compacting
+            # the bulk-loaded files. So a killed ingest may leave these definitions (true
+            # whatever happens to articles; the pair graph only grows).
+            _load_pairs(store, new_pairs)
+            known |= new_pairs
+            new_pairs = set()
+        marked = _load_new(store, stats, bulk)
+        change.touched.insert(0, stats.graph)
+    # One transaction. The index updates (counted from the store as it will be) go first:
+    # their WHERE clauses read the index graph, which is slow behind many pending writes.
+    parts = [drop_update(name) for name in change.dropped]
+    parts += _index_updates(store, stats, change, mapping, fresh=marked or not existed)
+    if marked:
+        parts.append(f"DELETE DATA {{ {_marker(stats.graph)} }}")
+    parts += [f"DROP SILENT GRAPH <{name}>" for name in change.dropped]
+    if change.removed:
+        parts.append(f"DELETE DATA {{\n{_data(change.removed)}\n}}")
+    if change.added is not None:
+        parts.append(f"INSERT DATA {{\n{_data(change.added)}\n}}")
+    if new_pairs:
+        body = pair_lines(sorted(new_pairs)).decode("utf-8")
+        parts.append(f"INSERT DATA {{ GRAPH <{PAIR_GRAPH}> {{\n{body}}} }}")
+    if parts:
+        store.update(" ;\n".join(parts))
+    known |= new_pairs
 
 
-def _load_new(store: ox.Store, stats: FileStats, bulk: bool) -> None:
-    """Load a file's N-Triples when none of its articles is in the store yet."""
-    if stats.ntriples and bulk:
-        # The bulk loader is not transactional: mark the graph first, so that a killed
-        # ingest is rolled back (the graph dropped) when the store is next opened.
-        marker = f"GRAPH <{CONTROL_GRAPH}> {{ <{stats.graph}> <{IN_PROGRESS}> true }}"
-        store.update(f"INSERT DATA {{ {marker} }}")
+def _load_pairs(store: ox.Store, pairs: set[str]) -> None:
+    store.load(
+        input=pair_lines(sorted(pairs)),
+        format=ox.RdfFormat.N_TRIPLES,
+        to_graph=ox.NamedNode(PAIR_GRAPH),
+        lenient=True,
+    )
+
+
+def _counted(store: ox.Store, graph: str, mapping: EntityMap | None) -> bool:
+    """True if ``graph``'s counts are in the index, counted with ``mapping``."""
+    if mapping is None:
+        return False
+    mark = ox.NamedNode(IGFKG + "literatureIndexDigest")
+    found = store.quads_for_pattern(
+        ox.NamedNode(graph), mark, ox.Literal(mapping.digest), ox.NamedNode(INDEX_GRAPH)
+    )
+    return next(iter(found), None) is not None
+
+
+def _index_updates(
+    store: ox.Store,
+    stats: FileStats,
+    change: _Change,
+    mapping: EntityMap | None,
+    *,
+    fresh: bool,
+) -> list[str]:
+    """The index updates of ``change``: a new graph counted from the parsed records when
+    nothing else changes, otherwise the touched graphs recounted from the store as it will be
+    (or, without a mapping, their counts dropped, to be recounted when next needed)."""
+    if not change.touched:
+        return []
+    if mapping is None:
+        return [drop_update(name) for name in change.touched]
+    alone = change.touched == [stats.graph] and not change.dropped and not change.removed
+    if fresh and alone and stats.entity_digest == mapping.digest:
+        kept = set(stats.kept)
+        counts = entity_pair_counts(
+            found for pmid, found in stats.entities.items() if pmid not in kept
+        )
+        return [index_update(stats.graph, counts, mapping.digest)]
+    return recount_updates(_view(store, change), change.touched, mapping)
+
+
+def _marker(graph: str) -> str:
+    return f"GRAPH <{CONTROL_GRAPH}> {{ <{graph}> <{IN_PROGRESS}> true }}"
+
+
+def _load_new(store: ox.Store, stats: FileStats, bulk: bool) -> bool:
+    """Load the N-Triples of a file new to the store into its graph; True if the graph was
+    marked (the bulk loader is not transactional: the mark makes the next open drop the
+    graph if the process dies before the file's transaction removes it)."""
+    if bulk:
+        store.update(f"INSERT DATA {{ {_marker(stats.graph)} }}")
         store.bulk_load(
             input=stats.ntriples,
             format=ox.RdfFormat.N_TRIPLES,
@@ -355,23 +546,14 @@ def _load_new(store: ox.Store, stats: FileStats, bulk: bool) -> None:
             lenient=True,
         )
         store.flush()
-        store.update(f"DELETE DATA {{ {marker} }}")
-    elif stats.ntriples:
-        store.load(
-            input=stats.ntriples,
-            format=ox.RdfFormat.N_TRIPLES,
-            to_graph=ox.NamedNode(stats.graph),
-            lenient=True,
-        )
-
-
-def _recount(store: ox.Store, graphs: list[str], mapping: EntityMap | None) -> None:
-    """Recount ``graphs`` from the store, or (no mapping) mark their counts out of date."""
-    if mapping is not None:
-        recount_store(store, graphs, mapping)
-        return
-    for graph in graphs:
-        store.update(drop_update(graph))
+        return True
+    store.load(
+        input=stats.ntriples,
+        format=ox.RdfFormat.N_TRIPLES,
+        to_graph=ox.NamedNode(stats.graph),
+        lenient=True,
+    )
+    return False
 
 
 def _quads(ntriples: bytes, graph: str) -> Iterator[bytes]:
@@ -380,18 +562,20 @@ def _quads(ntriples: bytes, graph: str) -> Iterator[bytes]:
 
 
 def write_nquads(outdir: Path, stats: FileStats, pairs: set[str] | None = None) -> Path:
-    """Write one parsed file as N-Quads (its graph named) for a store's bulk loader, atomically;
-    its DeleteCitation PMIDs go to a ``.deleted`` file beside it. Definitions of the
-    descriptor/qualifier pairs not in ``pairs`` (those already written; updated here) go to the
-    pair graph in the same shard."""
+    """Write one parsed file as N-Quads (its graph named, ``stats.graph``, with its key) for a
+    store's bulk loader, atomically, as ``<graph's local name>.nq``; its DeleteCitation PMIDs
+    go to a ``.deleted`` file beside it. Definitions of the descriptor/qualifier pairs not in
+    ``pairs`` (those already written; updated here) go to the pair graph in the same shard."""
     outdir.mkdir(parents=True, exist_ok=True)
-    name = Path(stats.path).name
+    name = urllib.parse.unquote(stats.graph.removeprefix(GRAPH_SOURCES))
     target = outdir / f"{name}.nq"
     new_pairs = stats.pairs - pairs if pairs is not None else stats.pairs
     tmp = target.with_name(target.name + ".part")
     with tmp.open("wb") as out:
         out.writelines(_quads(pair_lines(sorted(new_pairs)), PAIR_GRAPH))
         out.writelines(_quads(stats.ntriples, stats.graph))
+        if stats.ntriples:
+            out.writelines(_quads(key_line(stats.graph, source_key(Path(stats.path))), stats.graph))
     tmp.replace(target)
     if stats.deleted:
         (outdir / f"{name}.deleted").write_text("\n".join(stats.deleted) + "\n")
@@ -408,15 +592,18 @@ def export_nquads(
     progress: bool | None = None,
     lookup: dict[str, str] | None = None,
 ) -> list[FileStats]:
-    """Parse files into sharded N-Quads (one ``.nq`` per source file) without a store."""
+    """Parse files into sharded N-Quads (one ``.nq`` per source file) without a store. Files
+    of the same name from different paths get different graphs (and shards), as in a store."""
     written: set[str] = set()
-    return _drive(
-        paths,
-        lookup,
-        lambda stats: write_nquads(outdir, stats, written),
-        workers=workers,
-        progress=progress,
-    )
+    keys: dict[str, str] = {}  # graph name -> the key of the file it holds
+
+    def write(stats: FileStats) -> None:
+        key = source_key(Path(stats.path))
+        plain = source_graph(Path(stats.path))
+        stats.graph = plain if keys.setdefault(plain, key) == key else f"{plain}~{key}"
+        write_nquads(outdir, stats, written)
+
+    return _drive(paths, lookup, write, workers=workers, progress=progress)
 
 
 class Progress:

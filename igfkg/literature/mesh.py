@@ -9,8 +9,6 @@ derived from the tree, so hierarchical queries work and the graph joins NLM's ow
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -22,8 +20,16 @@ import pyoxigraph as ox
 
 from igfkg.core.errors import DataFileError
 from igfkg.core.rdfwriter import iri, literal
-from igfkg.literature.ingest import source_graph
-from igfkg.literature.pubmed import _open
+from igfkg.literature.ingest import (
+    _Change,
+    _data,
+    _diff,
+    graph_for,
+    key_line,
+    source_graph,
+    source_key,
+)
+from igfkg.literature.pubmed import _CHUNK, _feed, events, open_guarded, text_lines
 from igfkg.store.backends import OxigraphBackend
 
 if TYPE_CHECKING:
@@ -40,8 +46,8 @@ _TREE = iri(MESHV + "treeNumber")
 _PARENT = iri(MESHV + "parentTreeNumber")
 _BROADER = iri(MESHV + "broaderDescriptor")
 _TREE_TYPE = iri(MESHV + "TreeNumber")
-_UI = re.compile(r"^[DCQ][0-9]{6,9}$")
-_TREE_NUMBER = re.compile(r"^[A-Z][0-9]{2}(\.[0-9]{3})*$")
+_UI = re.compile(r"[DCQ][0-9]{6,9}")  # full matches only (re.fullmatch)
+_TREE_NUMBER = re.compile(r"[A-Z][0-9]{2}(\.[0-9]{3})*")
 _DESC_CLASS = {
     "1": "TopicalDescriptor",
     "2": "PublicationType",
@@ -73,78 +79,116 @@ class _Record:
 
 
 def _check(path: Path, value: str, pattern: re.Pattern[str], what: str, line: int = 0) -> str:
-    if not pattern.match(value):
+    if not pattern.fullmatch(value):
         raise DataFileError(str(path), f"invalid {what} {value!r}", line or None)
     return value
 
 
+_RECORD_SETS = ("DescriptorRecordSet", "QualifierRecordSet", "SupplementalRecordSet")
+
+
 def _xml_records(path: Path) -> Iterator[_Record]:
-    with _open(path) as handle:
-        root_tag = ""
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    root_tag = ""
+    with open_guarded(path) as handle:
+        record_start = 0
         try:
-            for event, elem in ET.iterparse(handle, events=("start", "end")):
-                if event == "start":
-                    if not root_tag:
-                        root_tag = elem.tag
-                        if root_tag not in (
-                            "DescriptorRecordSet",
-                            "QualifierRecordSet",
-                            "SupplementalRecordSet",
-                        ):
-                            raise DataFileError(str(path), f"not MeSH XML: root <{root_tag}>", 1)
-                    continue
-                if elem.tag == "DescriptorRecord":
-                    ui = elem.findtext("DescriptorUI", "").strip()
-                    kind = _DESC_CLASS.get(elem.get("DescriptorClass", "1"), "TopicalDescriptor")
-                    name = elem.findtext("DescriptorName/String", "").strip()
-                    trees = [
-                        t.text.strip() for t in elem.findall("TreeNumberList/TreeNumber") if t.text
-                    ]
-                elif elem.tag == "QualifierRecord":
-                    ui = elem.findtext("QualifierUI", "").strip()
-                    kind, name = "Qualifier", elem.findtext("QualifierName/String", "").strip()
-                    trees = [
-                        t.text.strip() for t in elem.findall("TreeNumberList/TreeNumber") if t.text
-                    ]
-                elif elem.tag == "SupplementalRecord":
-                    ui = elem.findtext("SupplementalRecordUI", "").strip()
-                    kind = _SCR_CLASS.get(elem.get("SCRClass", "1"), "SCR_Chemical")
-                    name = elem.findtext("SupplementalRecordName/String", "").strip()
-                    trees = []
-                else:
-                    continue
-                yield _Record(_check(path, ui, _UI, "MeSH UI"), name, kind, trees)
-                elem.clear()
+            while True:
+                chunk = handle.read(_CHUNK)
+                _feed(path, parser, chunk or None)
+                for event, elem in events(parser):
+                    if event == "start":
+                        if not root_tag:
+                            root_tag = elem.tag
+                            if root_tag not in _RECORD_SETS:
+                                raise DataFileError(
+                                    str(path), f"not MeSH XML: root <{root_tag}>", 1
+                                )
+                        continue
+                    record = _xml_record(path, elem)
+                    if record is not None:
+                        yield record
+                        elem.clear()
+                        record_start = handle.total
+                if not chunk:
+                    break
+                if handle.total - record_start > handle.limits.max_record:
+                    raise DataFileError(
+                        str(path),
+                        f"a record longer than {handle.limits.max_record} bytes "
+                        "(IGFKG_INGEST_MAX_RECORD)",
+                    )
         except ET.ParseError as error:
             line, column = error.position
+            if "no element found" in str(error) and line <= 1 and column == 0:
+                raise DataFileError(str(path), "empty file") from None
             raise DataFileError(str(path), f"malformed XML: {error.msg}", line, column) from None
-        except (EOFError, OSError) as error:
-            raise DataFileError(str(path), f"truncated or unreadable: {error}") from None
-        if not root_tag:
-            raise DataFileError(str(path), "empty file")
+    if not root_tag:
+        raise DataFileError(str(path), "empty file")
+
+
+def _xml_record(path: Path, elem: ET.Element) -> _Record | None:
+    if elem.tag == "DescriptorRecord":
+        ui = elem.findtext("DescriptorUI", "").strip()
+        kind = _DESC_CLASS.get(elem.get("DescriptorClass", "1"), "TopicalDescriptor")
+        name = elem.findtext("DescriptorName/String", "").strip()
+        trees = [t.text.strip() for t in elem.findall("TreeNumberList/TreeNumber") if t.text]
+    elif elem.tag == "QualifierRecord":
+        ui = elem.findtext("QualifierUI", "").strip()
+        kind, name = "Qualifier", elem.findtext("QualifierName/String", "").strip()
+        trees = [t.text.strip() for t in elem.findall("TreeNumberList/TreeNumber") if t.text]
+    elif elem.tag == "SupplementalRecord":
+        ui = elem.findtext("SupplementalRecordUI", "").strip()
+        kind = _SCR_CLASS.get(elem.get("SCRClass", "1"), "SCR_Chemical")
+        name = elem.findtext("SupplementalRecordName/String", "").strip()
+        trees = []
+    else:
+        return None
+    return _Record(_check(path, ui, _UI, "MeSH UI"), name, kind, trees)
+
+
+_HEADER = ["mesh_id", "mesh_name", "mesh_tree_number"]
 
 
 def _tsv_records(path: Path) -> Iterator[_Record]:
-    with _open(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8")
-        reader = csv.reader(text, delimiter="\t")
-        header = next(reader, None)
-        if header != ["mesh_id", "mesh_name", "mesh_tree_number"]:
+    """The tree-number table: tab-separated, UTF-8, no quoting (a field opening with a quote,
+    as a CSV writer quotes a value holding a tab or a newline, is refused with its line)."""
+    records: dict[str, _Record] = {}
+    for number, line in text_lines(path):
+        row = line.split("\t")
+        if number == 1:
+            if row != _HEADER:
+                raise DataFileError(
+                    str(path),
+                    f"expected header mesh_id, mesh_name, mesh_tree_number, got {row!r}",
+                    1,
+                )
+            continue
+        if not line:
+            continue
+        for value in row:
+            if value.startswith('"'):
+                raise DataFileError(
+                    str(path),
+                    f"quoted field {value!r}: the table is tab-separated without quoting",
+                    number,
+                )
+        if len(row) != 3:
             raise DataFileError(
-                str(path),
-                f"expected header mesh_id, mesh_name, mesh_tree_number, got {header!r}",
-                1,
+                str(path), f"expected 3 columns, got {len(row)}: {line[:80]!r}", number
             )
-        records: dict[str, _Record] = {}
-        for number, row in enumerate(reader, 2):
-            if len(row) != 3:
-                raise DataFileError(str(path), f"expected 3 columns, got {len(row)}", number)
-            ui = _check(path, row[0], _UI, "MeSH UI", number)
-            tree = _check(path, row[2], _TREE_NUMBER, "tree number", number)
-            kind = "PublicationType" if tree.startswith("V") else "TopicalDescriptor"
-            rec = records.setdefault(ui, _Record(ui, row[1], kind))
-            rec.trees.append(tree)
-        yield from records.values()
+        ui = _check(path, row[0], _UI, "MeSH UI", number)
+        tree = _check(path, row[2], _TREE_NUMBER, "tree number", number)
+        kind = "PublicationType" if tree.startswith("V") else "TopicalDescriptor"
+        rec = records.setdefault(ui, _Record(ui, row[1], kind))
+        rec.trees.append(tree)
+    if not records and not _seen_header(path):
+        raise DataFileError(str(path), "empty file")
+    yield from records.values()
+
+
+def _seen_header(path: Path) -> bool:
+    return any(True for _ in text_lines(path))
 
 
 def parse_mesh_file(path: Path) -> MeshStats:
@@ -192,16 +236,25 @@ def ingest_mesh(kg: KnowledgeGraph, paths: list[Path]) -> list[MeshStats]:
     if not isinstance(backend, OxigraphBackend):
         raise ValueError("ingest writes to the embedded Oxigraph store (oxigraph: or --store)")
     parsed = [parse_mesh_file(p) for p in paths]  # every file parses before anything is written
+    store = backend.store
     for stats in parsed:
+        # The file's graph (another file of the same name gets its own), replaced by the new
+        # version's difference with the old one, in one transaction.
+        stats.graph = graph_for(store.quads_for_pattern, Path(stats.path))
+        data = stats.ntriples + key_line(stats.graph, source_key(Path(stats.path)))
         graph = ox.NamedNode(stats.graph)
-        if next(iter(backend.store.quads_for_pattern(None, None, None, graph)), None) is None:
-            backend.store.load(input=stats.ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None:
+            store.load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         else:
-            backend.store.update(
-                f"DROP SILENT GRAPH <{stats.graph}> ;\n"
-                f"INSERT DATA {{ GRAPH <{stats.graph}> {{\n"
-                f"{stats.ntriples.decode('utf-8')}\n}} }}"
-            )
+            change = _Change(stats.graph)
+            _diff(store, change, data)
+            parts = []
+            if change.removed:
+                parts.append(f"DELETE DATA {{\n{_data(change.removed)}\n}}")
+            if change.added is not None:
+                parts.append(f"INSERT DATA {{\n{_data(change.added)}\n}}")
+            if parts:
+                store.update(" ;\n".join(parts))
         stats.ntriples = b""
     kg._changed()
     from igfkg.literature.index import ensure_index

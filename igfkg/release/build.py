@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +57,7 @@ class Artefact:
 
     name: str
     sha256: str
+    data: bytes = field(default=b"", repr=False, compare=False)
 
 
 def _version(kg: KnowledgeGraph) -> str:
@@ -114,11 +115,8 @@ def _turtle(triples: list[ox.Triple]) -> bytes:
 
 
 def _write(outdir: Path, name: str, data: bytes, out: list[Artefact]) -> None:
-    path = outdir / name
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    out.append(Artefact(name, hashlib.sha256(data).hexdigest()))
+    """Collect an artefact (written by :func:`build` once every one is made and checked)."""
+    out.append(Artefact(name, hashlib.sha256(data).hexdigest(), data))
 
 
 def sssom(kg: KnowledgeGraph, mappings: list[ox.Triple], version: str) -> bytes:
@@ -232,9 +230,14 @@ def void(parts: dict[str, list[ox.Triple]], files: list[Artefact], version: str)
     return ox.serialize(sorted(out, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
 
 
-def build(kg: KnowledgeGraph, outdir: Path) -> list[Artefact]:
-    """Write the release artefacts of ``kg`` to ``outdir``; return them with their checksums."""
-    outdir.mkdir(parents=True, exist_ok=True)
+def build(kg: KnowledgeGraph, outdir: Path, *, force: bool = False) -> list[Artefact]:
+    """Write the release artefacts of ``kg`` to ``outdir``; return them with their checksums.
+    Every target is checked before anything is written (:mod:`igfkg.core.output`: regular
+    files or new paths only, read-only ones only with ``force``); each file is written whole."""
+    from igfkg.core.output import check_output, check_output_dir, write_output
+
+    if outdir.exists() or outdir.is_symlink():
+        check_output_dir(outdir)
     version = _version(kg)
     quads = canonical_quads(partition(kg))
     parts: dict[str, list[ox.Triple]] = {name: [] for name in _PARTS}
@@ -254,7 +257,12 @@ def build(kg: KnowledgeGraph, outdir: Path) -> list[Artefact]:
     )
     _write(outdir, "igfkg-mappings.sssom.tsv", sssom(kg, parts["mappings"], version), files)
     _write(outdir, "void.ttl", void(parts, files, version), files)
-    return files
+    folder = check_output_dir(outdir)
+    for artefact in files:
+        check_output(folder / artefact.name, force=force)
+    for artefact in files:
+        write_output(folder / artefact.name, artefact.data, force=force)
+    return [replace(artefact, data=b"") for artefact in files]
 
 
 def _rdfxml(triples: list[ox.Triple]) -> bytes:

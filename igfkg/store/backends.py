@@ -310,7 +310,11 @@ def _open_store(path: Path, timeout: float | None) -> ox.Store:
 
 def _recover(store: ox.Store) -> None:
     """Drop the graphs of ingests that were killed mid-file (marked in the control graph), so
-    the store is as it was before that file."""
+    the store is as it was before that file. A graph is marked only while it is new to the
+    store and bulk-loaded; everything else the file changes (its articles leaving other graphs,
+    literature-index counts) is written in the one transaction that also removes the mark, so
+    dropping the graph and its mark restores the store (but for the MeSH pair definitions the
+    file brought, written before its bulk load: the pair graph only grows)."""
     control = ox.NamedNode(CONTROL_GRAPH)
     marker = ox.NamedNode(IN_PROGRESS)
     for quad in list(store.quads_for_pattern(None, marker, None, control)):
