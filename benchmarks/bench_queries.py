@@ -30,7 +30,7 @@ from igfkg.core import resources
 from igfkg.core.namespaces import GRAPH_KB, GRAPH_ONTOLOGY
 from igfkg.explore.catalog import catalog
 from igfkg.literature.index import INDEX_GRAPH, ensure_index
-from igfkg.store.backends import with_values
+from igfkg.store.values import with_values
 
 SYNTHETIC_GRAPH = "https://w3id.org/igfkg/graph/synthetic"
 PARAMS: dict[str, dict[str, str]] = {

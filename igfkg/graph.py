@@ -25,7 +25,9 @@ from igfkg.core.namespaces import (
 )
 from igfkg.core.results import Result, Term
 from igfkg.explore import names
-from igfkg.store.backends import Backend, OxigraphBackend, RdflibBackend
+from igfkg.store.base import Backend
+from igfkg.store.oxigraph import OxigraphBackend
+from igfkg.store.rdflibstore import RdflibBackend
 
 if TYPE_CHECKING:
     import rdflib

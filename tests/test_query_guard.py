@@ -93,7 +93,7 @@ def test_the_listener_would_see_an_allowed_service(listener: Listener) -> None:
 
 def test_rdflib_engine_switches_refuse_service_and_load_no_url(listener: Listener) -> None:
     """Below the parse: rdflib's own switches (a custom evaluation and SPARQL_LOAD_GRAPHS)."""
-    from igfkg.store.backends import RdflibBackend
+    from igfkg.store.rdflibstore import RdflibBackend
 
     backend = RdflibBackend()
     with pytest.raises(ReadOnlyError):
@@ -194,7 +194,7 @@ def test_every_catalog_query_parses_and_stays_home() -> None:
 def test_parameter_values_cannot_carry_escapes() -> None:
     from pyoxigraph import Literal
 
-    from igfkg.store.backends import with_values
+    from igfkg.store.values import with_values
 
     with pytest.raises(QueryError, match="escape"):
         with_values("SELECT ?x WHERE { ?s ?p ?x }", {"x": Literal("\\u0022 } SERVICE")})

@@ -21,7 +21,7 @@ from igfkg.explore.search import Entry, NameIndex
 from igfkg.store.port import GraphPort
 
 if TYPE_CHECKING:
-    from igfkg.store.backends import Backend
+    from igfkg.store.base import Backend
 
 
 class NamedGraphPort(GraphPort, Protocol):

@@ -32,7 +32,7 @@ from igfkg.core.namespaces import BASE
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph
-    from igfkg.store.backends import Backend
+    from igfkg.store.base import Backend
 
 __all__ = [
     "INDEX_GRAPH",
@@ -370,7 +370,7 @@ def _cascade(
 
 
 def _named_graphs(backend: Backend) -> set[str]:
-    from igfkg.store.backends import OxigraphBackend
+    from igfkg.store.oxigraph import OxigraphBackend
 
     if isinstance(backend, OxigraphBackend):
         names = backend.store.named_graphs()

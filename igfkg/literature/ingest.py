@@ -45,7 +45,7 @@ from igfkg.literature.index import (
     recount_updates,
 )
 from igfkg.literature.pubmed import Article, Deletion, read_records
-from igfkg.store.backends import CONTROL_GRAPH, IN_PROGRESS, OxigraphBackend
+from igfkg.store.oxigraph import CONTROL_GRAPH, IN_PROGRESS, OxigraphBackend
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph

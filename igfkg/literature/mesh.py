@@ -30,7 +30,7 @@ from igfkg.literature.ingest import (
     source_key,
 )
 from igfkg.literature.pubmed import _CHUNK, _feed, events, open_guarded, text_lines
-from igfkg.store.backends import OxigraphBackend
+from igfkg.store.oxigraph import OxigraphBackend
 
 if TYPE_CHECKING:
     from igfkg.graph import KnowledgeGraph

@@ -137,7 +137,7 @@ def read_rdf(paths: Iterable[Path]) -> rdflib.Graph:
     import pyoxigraph as ox
     import rdflib
 
-    from igfkg.store.backends import _OX, rdf_format, syntax_error
+    from igfkg.store.formats import OX_FORMATS, rdf_format, syntax_error
 
     out = rdflib.Graph()
     for path in paths:
@@ -149,7 +149,7 @@ def read_rdf(paths: Iterable[Path]) -> rdflib.Graph:
             triples = ox.serialize(
                 [
                     ox.Triple(q.subject, q.predicate, q.object)
-                    for q in ox.parse(data, format=_OX[rdf_format(path)])
+                    for q in ox.parse(data, format=OX_FORMATS[rdf_format(path)])
                 ],
                 format=ox.RdfFormat.N_TRIPLES,
             )

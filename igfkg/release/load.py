@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from igfkg.core.errors import DataFileError, ParameterError, StoreError, UsageError
 from igfkg.core.iri import check_iri
-from igfkg.store.backends import QUAD_FORMATS, parse_quads, rdf_format
+from igfkg.store.formats import QUAD_FORMATS, parse_quads, rdf_format
 from igfkg.store.remote import GraphStore
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from igfkg.core.results import Result, Term
 
 if TYPE_CHECKING:
-    from igfkg.store.backends import Backend
+    from igfkg.store.base import Backend
 
 __all__ = ["Capabilities", "GraphPort"]
 

@@ -22,8 +22,10 @@ import pyoxigraph as ox
 from igfkg.core.errors import ConfigError, ParameterError, QueryError, RemoteError
 from igfkg.core.iri import endpoint, redact, shown
 from igfkg.core.results import Result, Term
-from igfkg.store.backends import QUAD_FORMATS, Backend, _strip_prologue, rdf_format, with_values
+from igfkg.store.base import Backend
+from igfkg.store.formats import QUAD_FORMATS, rdf_format
 from igfkg.store.port import Capabilities
+from igfkg.store.values import _strip_prologue, with_values
 
 __all__ = ["GraphStore", "RemoteError", "SparqlBackend", "check_auth", "term_from_json"]
 

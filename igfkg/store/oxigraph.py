@@ -1,0 +1,163 @@
+"""Embedded Oxigraph, in memory (the default) or on disk, with crash recovery of ingests.
+
+A backend holds RDF in named graphs and answers SPARQL over their union. Values are bound into
+queries as RDF terms (a VALUES block of terms for Oxigraph, ``initBindings`` for rdflib), never
+as user text.
+
+>>> from pyoxigraph import NamedNode, Variable
+>>> b = OxigraphBackend()
+>>> b.load_data(b'<http://x/a> <http://x/p> "1" .', "nt", graph="http://x/g")
+>>> a = NamedNode("http://x/a")
+>>> [str(r["o"]) for r in b.select("SELECT ?s ?o WHERE { ?s ?p ?o }", {"s": a})]
+['"1"']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from igfkg.core.errors import QueryError
+from igfkg.core.results import Result, Term
+from igfkg.store.base import Backend, _bounded
+from igfkg.store.formats import OX_FORMATS, QUAD_FORMATS, rdf_format, syntax_error
+from igfkg.store.guard import current_limits
+from igfkg.store.port import Capabilities
+from igfkg.store.values import with_values
+
+__all__ = ["CONTROL_GRAPH", "IN_PROGRESS", "OxigraphBackend"]
+
+CONTROL_GRAPH = "https://w3id.org/igfkg/graph/control"
+IN_PROGRESS = "https://w3id.org/igfkg/ingestInProgress"
+
+
+def _open_store(path: Path, timeout: float | None) -> ox.Store:
+    """Open an on-disk store, waiting while another process holds it (RocksDB allows one
+    process at a time): concurrent igfkg commands take turns instead of failing."""
+    import time
+
+    from igfkg.core.config import settings
+
+    if timeout is None:
+        timeout = settings().lock_timeout
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        try:
+            return ox.Store(str(path))
+        except OSError as error:
+            if "LOCK" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def _recover(store: ox.Store) -> None:
+    """Drop the graphs of ingests that were killed mid-file (marked in the control graph), so
+    the store is as it was before that file. A graph is marked only while it is new to the
+    store and bulk-loaded; everything else the file changes (its articles leaving other graphs,
+    literature-index counts) is written in the one transaction that also removes the mark, so
+    dropping the graph and its mark restores the store (but for the MeSH pair definitions the
+    file brought, written before its bulk load: the pair graph only grows)."""
+    control = ox.NamedNode(CONTROL_GRAPH)
+    marker = ox.NamedNode(IN_PROGRESS)
+    for quad in list(store.quads_for_pattern(None, marker, None, control)):
+        store.update(
+            f"DROP SILENT GRAPH {quad.subject} ;\n"
+            f"DELETE DATA {{ GRAPH {control} {{ {quad.subject} {marker} {quad.object} }} }}"
+        )
+
+
+class OxigraphBackend(Backend):
+    """Embedded Oxigraph: in memory, or persistent on disk when given a path."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: Path | None = None, lock_timeout: float | None = None) -> None:
+        self.path = path
+        self.capabilities = Capabilities(
+            local=True, private=path is None, engine="oxigraph", bulk_writes=True
+        )
+        self.store = _open_store(path, lock_timeout) if path is not None else ox.Store()
+        if path is not None:
+            _recover(self.store)
+
+    def load_file(self, path: Path, graph: str, fmt: str | None = None) -> None:
+        self._load(graph, fmt or rdf_format(path), str(path), path=Path(path))
+
+    def load_data(self, data: bytes, fmt: str, graph: str, source: str = "<data>") -> None:
+        self._load(graph, fmt, source, data=data)
+
+    def _load(
+        self, graph: str, fmt: str, source: str, *, path: Path | None = None, data: bytes = b""
+    ) -> None:
+        # In memory, Store.load parses in Rust and is transactional: a syntax error writes
+        # nothing. On disk, the file is first checked by a streaming parse, then handed to the
+        # bulk loader (several times faster, and smaller files, but not transactional).
+        # Each load gets fresh blank nodes, so files never share one by accident.
+        fmt = rdf_format(fmt)
+        target = None if fmt in QUAD_FORMATS else ox.NamedNode(graph)
+        try:
+            if path is not None and self.path is not None:
+                for _ in ox.parse(path=str(path), format=OX_FORMATS[fmt]):
+                    pass
+                self.store.bulk_load(path=str(path), format=OX_FORMATS[fmt], to_graph=target)
+            elif path is not None:
+                self.store.load(path=str(path), format=OX_FORMATS[fmt], to_graph=target)
+            else:
+                self.store.load(input=data, format=OX_FORMATS[fmt], to_graph=target)
+        except SyntaxError as error:
+            raise syntax_error(source, error) from None
+
+    def raw_query(self, query: str, bindings: Mapping[str, Term]) -> Result | list[ox.Triple]:
+        for name, term in bindings.items():
+            if not isinstance(term, ox.NamedNode | ox.Literal) or not name.isidentifier():
+                raise QueryError(f"cannot bind ?{name} to {term!r}: only IRIs and literals")
+        try:
+            out = self.store.query(with_values(query, bindings), use_default_graph_as_union=True)
+            if isinstance(out, ox.QueryBoolean):
+                return Result([], boolean=bool(out))
+            rows = _bounded(out)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+        except (OSError, RuntimeError) as error:
+            # Evaluation errors (a SERVICE naming an unbound variable, or one that fails when
+            # SERVICE is allowed) are the query's fault; other I/O errors are the store's.
+            if isinstance(error, OSError) and not current_limits().allow_service:
+                raise
+            message = (str(error).splitlines() or [type(error).__name__])[0][:300]
+            raise QueryError(f"SPARQL query failed: {message}") from None
+        if isinstance(out, ox.QuerySolutions):
+            return Result([v.value for v in out.variables], [tuple(s) for s in rows])
+        return rows
+
+    def update(self, text: str) -> None:
+        try:
+            self.store.update(text)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL update syntax error: {error}") from None
+
+    def quads(self) -> Iterable[ox.Quad]:
+        return self.store.quads_for_pattern(None, None, None, None)
+
+    def match(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: ox.NamedNode | None,
+        graph: ox.NamedNode | None,
+    ) -> Iterable[ox.Quad]:
+        """The quads matching a pattern (None: any)."""
+        return self.store.quads_for_pattern(subject, predicate, obj, graph)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return [g for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def close(self) -> None:
+        """Release the store (and, on disk, its lock) now."""
+        self.store = ox.Store()
