@@ -767,6 +767,7 @@ def serve_cmd(
 ) -> None:
     """Serve the graph as a SPARQL endpoint (Oxigraph server with its query UI, behind igfkg's
     checks): read-only, no SERVICE, time and size limits, unless told otherwise."""
+    from igfkg.graph import open as open_graph
     from igfkg.release.load import serve
 
     serve(
@@ -778,6 +779,7 @@ def serve_cmd(
         allow_service=allow_service,
         timeout=timeout,
         max_result_bytes=max_result_bytes,
+        open_graph=open_graph,
     )
 
 

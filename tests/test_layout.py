@@ -22,16 +22,8 @@ PENDING: set[str] = {
     "literature/index.py",
     "literature/ingest.py",
     "literature/mesh.py",
-    "release/build.py",
     "store/base.py",
-    "store/formats.py",
-    "store/front.py",
-    "store/guard.py",
     "store/oxigraph.py",
-    "store/rdflibstore.py",
-    "store/values.py",
-    "store/remote.py",
-    "store/server.py",
 }
 # The SHACL compiler generates SPARQL from shapes: its templates are structure, and every term
 # in them goes through igfkg.core.sparql.term (checked IRIs and literals, never blank nodes).

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from igfkg.core import sparql
 from igfkg.core.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
 from igfkg.literature.index import INDEX_GRAPH, index_triples
 from igfkg.quality.inference import GRAPH_INFERRED, inferred_triples
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
 __all__ = ["GRAPH_MAPPINGS", "GRAPH_QUERIES", "build"]
 
@@ -40,7 +41,6 @@ _MATCHES = tuple(
     _SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 )
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _PARTS = {
     "ontology": GRAPH_ONTOLOGY,
     "kb": GRAPH_KB,
@@ -60,15 +60,13 @@ class Artefact:
     data: bytes = field(default=b"", repr=False, compare=False)
 
 
-def _version(kg: KnowledgeGraph) -> str:
-    q = """SELECT ?v WHERE { <https://w3id.org/igfkg/ontology>
-        <http://www.w3.org/2002/07/owl#versionInfo> ?v }"""
-    rows = kg.select(q).rows
+def _version(kg: GraphPort) -> str:
+    rows = kg.select(sparql.load("igfkg.release", "build-version")).rows
     value = rows[0]["v"] if rows else None
     return value.value if value is not None else "unversioned"
 
 
-def partition(kg: KnowledgeGraph) -> dict[str, list[ox.Triple]]:
+def partition(kg: GraphPort) -> dict[str, list[ox.Triple]]:
     """The release graphs: mappings (skos:*Match of KB entities) split out of the KB, plus the
     query catalog as SIB sparql-examples."""
     from igfkg.explore.catalog import catalog
@@ -119,11 +117,10 @@ def _write(outdir: Path, name: str, data: bytes, out: list[Artefact]) -> None:
     out.append(Artefact(name, hashlib.sha256(data).hexdigest(), data))
 
 
-def sssom(kg: KnowledgeGraph, mappings: list[ox.Triple], version: str) -> bytes:
+def sssom(kg: GraphPort, mappings: list[ox.Triple], version: str) -> bytes:
     """The mappings as an SSSOM TSV with its YAML metadata header."""
     labels: dict[str, str] = {}
-    q = f"SELECT ?s ?l WHERE {{ ?s <{_LABEL}> ?l }} ORDER BY ?s ?l"
-    for row in kg.select(q):
+    for row in kg.select(sparql.load("igfkg.release", "build-labels")):
         s, label = row["s"], row["l"]
         if isinstance(s, ox.NamedNode) and label is not None:
             labels.setdefault(s.value, label.value)
@@ -230,7 +227,7 @@ def void(parts: dict[str, list[ox.Triple]], files: list[Artefact], version: str)
     return ox.serialize(sorted(out, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
 
 
-def build(kg: KnowledgeGraph, outdir: Path, *, force: bool = False) -> list[Artefact]:
+def build(kg: GraphPort, outdir: Path, *, force: bool = False) -> list[Artefact]:
     """Write the release artefacts of ``kg`` to ``outdir``; return them with their checksums.
     Every target is checked before anything is written (:mod:`igfkg.core.output`: regular
     files or new paths only, read-only ones only with ``force``); each file is written whole."""

@@ -22,7 +22,7 @@ from igfkg.store.formats import QUAD_FORMATS, parse_quads, rdf_format
 from igfkg.store.remote import GraphStore
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
 __all__ = ["load_files", "load_release", "serve"]
 
@@ -33,7 +33,7 @@ def _nt(triples: list[ox.Triple]) -> bytes:
 
 def load_release(
     endpoint: str,
-    kg: KnowledgeGraph,
+    kg: GraphPort,
     auth: tuple[str, str] | None = None,
     *,
     allow_insecure_auth: bool = False,
@@ -115,12 +115,13 @@ def _writers_locked(store: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _prepare(store: Path | None, tmp: Path) -> tuple[Path, Path | None]:
+def _prepare(
+    store: Path | None, tmp: Path, open_graph: Callable[..., GraphPort]
+) -> tuple[Path, Path | None]:
     """The store folders to serve: the graph, and (without ``store``) the graph with its OWL
     2 RL closure for the queries that declare ``#+ inference: owl-rl`` (in one union, the
     closure would change the answers of the others). A persistent store gets the closure
     written into it, as the first such query on it would."""
-    from igfkg.graph import open as open_graph
     from igfkg.quality.inference import GRAPH_INFERRED
     from igfkg.release.build import canonical_quads, partition
     from igfkg.store.server import bulk_load
@@ -155,6 +156,7 @@ def serve(
     allow_service: bool = False,
     timeout: float | None = None,
     max_result_bytes: int | None = None,
+    open_graph: Callable[..., GraphPort],
 ) -> None:
     """Serve the graph until interrupted: igfkg's front (:mod:`igfkg.store.front`) on
     ``host:port`` before the Oxigraph server on a private loopback port. Read-only unless
@@ -162,7 +164,8 @@ def serve(
     ``timeout`` seconds (default IGFKG_QUERY_TIMEOUT). With ``store``, serve that persistent
     store (loading the bundled graph first if it is empty); otherwise a temporary store
     bulk-loaded with the release N-Quads. The inferred (OWL 2 RL) graph is served too, so
-    that every canned query answers (:func:`_prepare`).
+    that every canned query answers (:func:`_prepare`); ``open_graph`` (the front door's
+    :func:`igfkg.open`, passed in so that this layer does not import it) opens the graph.
 
     A busy port raises StoreError (exit 3); a bad host, ConfigError (exit 2).
     """
@@ -208,7 +211,7 @@ def serve(
     previous = signal.signal(signal.SIGTERM, stop)  # stop the server on kill too
     try:
         with tempfile.TemporaryDirectory(prefix="igfkg-serve-") as tmp, ExitStack() as stack:
-            location, inferred = _prepare(store, Path(tmp))
+            location, inferred = _prepare(store, Path(tmp), open_graph)
             if store is not None and not writable:
                 stack.enter_context(_writers_locked(store))
             engine = OxigraphServer(location, read_only=not writable, timeout=timeout)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,13 +18,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from igfkg.core import sparql
 from igfkg.core.errors import ConfigError, ParameterError, QueryError, RemoteError
 from igfkg.core.iri import endpoint, redact, shown
 from igfkg.core.results import Result, Term
 from igfkg.store.base import Backend
 from igfkg.store.formats import QUAD_FORMATS, rdf_format
 from igfkg.store.port import Capabilities
-from igfkg.store.values import _strip_prologue, with_values
+from igfkg.store.values import query_form, with_values
 
 __all__ = ["GraphStore", "RemoteError", "SparqlBackend", "check_auth", "term_from_json"]
 
@@ -240,7 +240,7 @@ class SparqlBackend(Backend):
     def raw_query(self, query: str, bindings: Mapping[str, Term]) -> Result | list[ox.Triple]:
         text = with_values(query, bindings)
         body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-        graph_form = re.match(r"\s*(CONSTRUCT|DESCRIBE)\b", _strip_prologue(text), re.IGNORECASE)
+        graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
         accept = "application/n-triples, text/turtle;q=0.9" if graph_form else _ACCEPT
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         try:
@@ -252,7 +252,7 @@ class SparqlBackend(Backend):
                 raise QueryError(str(error)) from None
             raise
         try:
-            return _answer(ctype, data, graph=graph_form is not None)
+            return _answer(ctype, data, graph=graph_form)
         except _NonsenseError as error:
             raise RemoteError(f"POST {self.url}: {error}") from None
 
@@ -272,14 +272,13 @@ class SparqlBackend(Backend):
         raise NotImplementedError("load into a remote store with GraphStore (igfkg load)")
 
     def quads(self) -> Iterable[ox.Quad]:
-        q = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
-        out = self.raw_query(q, {})
+        out = self.raw_query(sparql.load("igfkg.store", "remote-quads"), {})
         assert isinstance(out, Result)
         for g, s, p, o in out:
             yield ox.Quad(s, p, o, g)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
-        out = self.raw_query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {})
+        out = self.raw_query(sparql.load("igfkg.store", "remote-count"), {})
         assert isinstance(out, Result)
         value = out.rows[0][0] if out.rows else None
         return int(value.value) if value is not None else 0

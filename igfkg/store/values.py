@@ -3,21 +3,29 @@ group, found from the query's tokens (never by pasting user text)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from igfkg.core.errors import QueryError
 from igfkg.core.results import Term
 from igfkg.store.guard import tokens
 
-__all__ = ["with_values"]
+__all__ = ["query_form", "with_values"]
 
 
-def _strip_prologue(query: str) -> str:
-    """The query text after comments, BASE and PREFIX declarations (kept for the remote
-    backend's choice of Accept header; what a query may do is decided by :func:`guard.vet`)."""
-    text = re.sub(r"#[^\n]*", "", query)
-    return re.sub(r"^\s*((BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*", "", text, flags=re.I)
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword among the query's
+    tokens (comments, strings and IRIs are no code), "" if there is none.
+
+    >>> query_form("PREFIX s: <http://x/SELECT#> # ASK\\nconstruct WHERE { ?s ?p 'SELECT' }")
+    'CONSTRUCT'
+    """
+    for token in tokens(query):
+        if token.kind == "word" and token.text.upper() in _FORMS:
+            return token.text.upper()
+    return ""
+
+
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
 def _where_groups(query: str) -> list[tuple[int, str]]:
