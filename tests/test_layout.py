@@ -19,15 +19,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "igfkg"
 RQ_FILES = sorted(PACKAGE.rglob("sparql/*.rq"))
 # Modules whose SPARQL is still inline, moved to .rq files as the refactoring reaches them.
 PENDING: set[str] = {
-    "literature/index.py",
-    "literature/ingest.py",
-    "literature/mesh.py",
     "release/build.py",
-    "store/base.py",
     "store/formats.py",
     "store/front.py",
     "store/guard.py",
-    "store/oxigraph.py",
     "store/rdflibstore.py",
     "store/values.py",
     "store/remote.py",
