@@ -38,14 +38,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _graph(ctx: click.Context) -> Any:
-    from igfkg.graph import KnowledgeGraph, open
+    from igfkg.graph import open
 
     root = ctx.find_root().obj
     if root.get("endpoint"):
-        from igfkg.store.remote import SparqlBackend
-
-        backend = SparqlBackend(root["endpoint"], allow_insecure_auth=root["insecure_auth"])
-        return KnowledgeGraph(backend)
+        return open(f"sparql:{root['endpoint']}", allow_insecure_auth=root["insecure_auth"])
     store = root["store"]
     return open(f"oxigraph:{store}" if store else "oxigraph:")
 
@@ -585,11 +582,11 @@ def index_cmd(ctx: click.Context) -> None:
     otherwise count every graph)."""
     import time
 
-    from igfkg.literature.index import INDEX_GRAPH, ensure_index
+    from igfkg.literature.index import INDEX_GRAPH
 
     kg = _persistent(ctx)
     start = time.perf_counter()
-    graphs = ensure_index(kg)
+    graphs = kg.ensure_literature_index()
     click.echo(f"{graphs} graphs counted into {INDEX_GRAPH} in {time.perf_counter() - start:.1f} s")
 
 

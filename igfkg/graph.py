@@ -43,9 +43,12 @@ BACKENDS = ("oxigraph", "rdflib")
 ALL_BACKENDS = (*BACKENDS, "sparql")
 
 
-def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
+def open(
+    spec: str = "oxigraph:", *, bundled: bool = True, allow_insecure_auth: bool = False
+) -> KnowledgeGraph:
     """Open a knowledge graph: ``oxigraph:`` (memory), ``oxigraph:PATH`` (disk), ``rdflib:``, or
-    ``sparql:URL`` (a remote SPARQL 1.1 endpoint, used as it is).
+    ``sparql:URL`` (a remote SPARQL 1.1 endpoint, used as it is; credentials in the URL go over
+    https only, unless ``allow_insecure_auth``).
 
     The bundled ontology and knowledge base are loaded unless ``bundled=False``; a persistent
     store that already holds data is used as it is.
@@ -66,7 +69,7 @@ def open(spec: str = "oxigraph:", *, bundled: bool = True) -> KnowledgeGraph:
     elif kind == "sparql":
         from igfkg.store.remote import SparqlBackend
 
-        return KnowledgeGraph(SparqlBackend(location))
+        return KnowledgeGraph(SparqlBackend(location, allow_insecure_auth=allow_insecure_auth))
     else:
         raise ConfigError(f"unknown backend {kind!r}; known backends: {', '.join(ALL_BACKENDS)}")
     kg = KnowledgeGraph(backend)
@@ -111,7 +114,7 @@ class KnowledgeGraph:
         self._resolved: dict[str, ox.NamedNode] = {}
         self._names: NameIndex | None = None
         # True once the literature index was checked current on a private (in-memory) store;
-        # every igfkg write path resets it (see _changed).
+        # every igfkg write path resets it (see changed).
         self._index_current = False
 
     @property
@@ -346,20 +349,20 @@ class KnowledgeGraph:
         self._names = None
         self._index_current = False
 
-    _changed = changed  # the name the literature ingest still uses
-
-    def ensure_literature_index(self) -> None:
+    def ensure_literature_index(self) -> int:
         """Bring the literature index (:mod:`igfkg.literature.index`) up to date, on a local
-        store: about a millisecond when current, recounting only what changed. A remote store
-        is used as loaded. The only place that decides when the index is checked."""
+        store: about a millisecond when current, recounting only what changed; return how many
+        graphs were counted. A remote store is used as loaded. The only place outside the
+        literature layer that decides when the index is checked."""
         if not self.backend.capabilities.local or self._index_current:
-            return
+            return 0
         from igfkg.literature.index import ensure_index
 
-        ensure_index(self)
+        counted = ensure_index(self)
         # An in-memory store changes only through igfkg in this process, which resets this;
         # a store on disk may be written by another process between two queries.
         self._index_current = self.backend.capabilities.private
+        return counted
 
     def _local(self) -> bool:
         """True for the backends whose derived graphs igfkg maintains."""

@@ -89,13 +89,18 @@ def fill(template: str, **terms: Filler) -> str:
 
 def _graphs(quads: Iterable[ox.Quad]) -> dict[str, list[str]]:
     by_graph: dict[str, list[str]] = {}
+    iri, literal = ox.NamedNode, ox.Literal
     for quad in quads:
-        graph = quad.graph_name
-        if not isinstance(graph, ox.NamedNode):
+        graph, subject, obj = quad.graph_name, quad.subject, quad.object
+        # Type checks inline (this runs once per quad of every generated update).
+        if type(graph) is not iri:
             raise TypeError(f"quads are written to named graphs, got {graph!r}")
-        parts = [_term("subject", quad.subject), _term("predicate", quad.predicate)]
-        parts.append(_term("object", quad.object))
-        by_graph.setdefault(str(graph), []).append(" ".join(parts) + " .")
+        if type(subject) is not iri or (type(obj) is not iri and type(obj) is not literal):
+            raise TypeError(f"only IRIs and literals are written as SPARQL terms, got {quad!r}")
+        lines = by_graph.get(str(graph))
+        if lines is None:
+            lines = by_graph[str(graph)] = []
+        lines.append(f"{subject} {quad.predicate} {obj} .")
     return by_graph
 
 

@@ -28,16 +28,18 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from igfkg.core import sparql
 from igfkg.core.namespaces import BASE
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
     from igfkg.store.base import Backend
+    from igfkg.store.port import GraphPort
 
 __all__ = [
     "INDEX_GRAPH",
     "EntityMap",
-    "count_lines",
+    "count_quads",
+    "drop_update",
     "ensure_index",
     "entity_map",
     "entity_pair_counts",
@@ -45,41 +47,36 @@ __all__ = [
     "index_update",
     "invalidate_update",
     "pair_counts",
-    "recount_store",
     "recount_updates",
     "reindex_graphs",
-    "total_lines",
+    "total_quads",
 ]
 
 INDEX_GRAPH = BASE + "graph/literature-index"
 MESH = "http://id.nlm.nih.gov/mesh/"
 MESHV = "http://id.nlm.nih.gov/mesh/vocab#"
-_HAS_DESCRIPTOR = BASE + "hasMeshDescriptor"
-_DIGEST = BASE + "literatureIndexDigest"
-_TOTALS = BASE + "literatureIndexTotalsCurrent"
-_PROV = "http://www.w3.org/ns/prov#wasDerivedFrom"
 _SKIPPED = (INDEX_GRAPH, BASE + "graph/control", BASE + "graph/inferred")
 
-# An entity's MeSH descriptors: its own mappings, or those of the molecule it is a recombinant
-# form of (mecasermin: IGF-I) or whose level it changes (reduced plasma IGF-1: IGF-I); every
-# narrower descriptor is added from the hierarchy's edges (a path query from an unbound end
-# walks every node of the store on Oxigraph: minutes at a million articles).
-_ROOTS_QUERY = """
-PREFIX igfkg: <https://w3id.org/igfkg/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?root WHERE {
-  { ?entity skos:exactMatch|skos:closeMatch ?root }
-  UNION { ?entity (igfkg:isRecombinantFormOf|igfkg:concernsEntity)/skos:exactMatch ?root }
-  FILTER(STRSTARTS(STR(?root), "http://id.nlm.nih.gov/mesh/D"))
-}
-"""
-# Counted graphs with their marks (a graph's counts and its mark are written and removed
-# together; an arbitrary update blanks every mark, so the graph is recounted).
-_MARKERS = (
-    f"""SELECT ?graph ?digest WHERE {{ GRAPH <{INDEX_GRAPH}> {{ ?graph <{_DIGEST}> ?digest }} }}"""
-)
-_TOTALS_CURRENT = f"ASK {{ GRAPH <{INDEX_GRAPH}> {{ <{INDEX_GRAPH}> <{_TOTALS}> ?current }} }}"
-_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_INDEX = ox.NamedNode(INDEX_GRAPH)
+_HAS_DESCRIPTOR = ox.NamedNode(BASE + "hasMeshDescriptor")
+_DIGEST = ox.NamedNode(BASE + "literatureIndexDigest")
+_TOTALS = ox.NamedNode(BASE + "literatureIndexTotalsCurrent")
+_PROV = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_COUNT = ox.NamedNode(BASE + "EntityPairArticleCount")
+_TOTAL = ox.NamedNode(BASE + "EntityPairArticleTotal")
+_FIRST = ox.NamedNode(BASE + "firstEntity")
+_SECOND = ox.NamedNode(BASE + "secondEntity")
+_ARTICLES = ox.NamedNode(BASE + "articleCount")
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+_ROOTS = sparql.load("igfkg.literature", "index-roots")
+_MARKS = sparql.load("igfkg.literature", "index-marks")
+_TOTALS_CURRENT = sparql.load("igfkg.literature", "index-totals-current")
+_SUMS = sparql.load("igfkg.literature", "index-sums")
+_DROP = sparql.load("igfkg.literature", "index-drop-graph")
+_INVALIDATE = sparql.load("igfkg.literature", "index-invalidate")
+_CLEAR_TOTALS = sparql.load("igfkg.literature", "index-clear-totals")
 
 
 Match = Callable[  # a quad-pattern lookup: subject, predicate, object, graph (None: any)
@@ -96,10 +93,10 @@ class EntityMap:
     digest: str
 
 
-def entity_map(kg: KnowledgeGraph) -> EntityMap:
-    """The current descriptor -> entities mapping of ``kg`` (KB mappings + MeSH tree)."""
-    roots = ((r["entity"], r["root"]) for r in kg.select(_ROOTS_QUERY))
-    return _entity_map(roots, _narrower(kg.backend.match))
+def entity_map(backend: Backend) -> EntityMap:
+    """The current descriptor -> entities mapping of a store (KB mappings + MeSH tree)."""
+    roots = ((r["entity"], r["root"]) for r in backend.select(_ROOTS))
+    return _entity_map(roots, _narrower(backend.match))
 
 
 def _narrower(match: Match) -> Callable[[str], Iterable[str]]:
@@ -158,100 +155,63 @@ def entity_pair_counts(entity_sets: Iterable[frozenset[str]]) -> Counter[tuple[s
 
 def index_update(graph: str, counts: Mapping[tuple[str, str], int], digest: str) -> str:
     """A SPARQL update replacing the counts of ``graph``."""
-    body = "\n".join(count_lines(graph, counts, digest))
-    idx = ox.NamedNode(INDEX_GRAPH)
-    return f"{drop_update(graph)} ;\nINSERT DATA {{ GRAPH {idx} {{\n{body}\n}} }}"
+    return drop_update(graph) + " ;\n" + sparql.insert_data(count_quads(graph, counts, digest))
 
 
-def count_lines(graph: str, counts: Mapping[tuple[str, str], int], digest: str) -> list[str]:
-    """The counts of ``graph`` and its 'counted' mark as N-Triples statements (IRIs and
-    literals all made by pyoxigraph's term constructors, which check and escape them)."""
+def count_quads(graph: str, counts: Mapping[tuple[str, str], int], digest: str) -> list[ox.Quad]:
+    """The counts of ``graph`` and its 'counted' mark, in the index graph."""
     g = ox.NamedNode(graph)
-    lines = [f"{g} <{_DIGEST}> {ox.Literal(digest)} ."]
+    quads = [ox.Quad(g, _DIGEST, ox.Literal(digest), _INDEX)]
+    add = quads.append
     for (first, second), n in sorted(counts.items()):
         key = hashlib.sha256(f"{graph} {first} {second}".encode()).hexdigest()[:32]
         node = ox.NamedNode(f"{BASE}literature-index/{key}")
-        n_literal = ox.Literal(str(n), datatype=ox.NamedNode(_XSD_INTEGER))
-        lines += [
-            f"{node} <{_TYPE}> <{BASE}EntityPairArticleCount> .",
-            f"{node} <{_PROV}> {g} .",
-            f"{node} <{BASE}firstEntity> {ox.NamedNode(first)} .",
-            f"{node} <{BASE}secondEntity> {ox.NamedNode(second)} .",
-            f"{node} <{BASE}articleCount> {n_literal} .",
-        ]
-    return lines
+        add(ox.Quad(node, _TYPE, _COUNT, _INDEX))
+        add(ox.Quad(node, _PROV, g, _INDEX))
+        add(ox.Quad(node, _FIRST, ox.NamedNode(first), _INDEX))
+        add(ox.Quad(node, _SECOND, ox.NamedNode(second), _INDEX))
+        add(ox.Quad(node, _ARTICLES, ox.Literal(str(n), datatype=_INTEGER), _INDEX))
+    return quads
 
 
 def index_triples(triples: Iterable[ox.Triple], graph: str) -> list[ox.Triple]:
     """The literature index of ``triples`` taken as the one named graph ``graph`` (used for
     releases, whose articles are all in the KB graph)."""
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples)
-    roots = store.query(_ROOTS_QUERY, use_default_graph_as_union=True)
-    mapping = _entity_map(
-        ((r["entity"], r["root"]) for r in roots),  # type: ignore[union-attr]
-        _narrower(store.quads_for_pattern),
-    )
-    match: Match = store.quads_for_pattern
-    counts = pair_counts(_store_articles(match, graph, mapping)[0], mapping.entities)
-    data = "\n".join(count_lines(graph, counts, mapping.digest) + total_lines(counts)).encode()
-    return [
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-    ]
+    from igfkg.store.oxigraph import OxigraphBackend
 
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_INTEGER = _XSD + "integer"
-_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    backend = OxigraphBackend()
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    backend.add_ntriples(data, graph)
+    mapping = entity_map(backend)
+    counts = pair_counts(_store_articles(backend.match, graph, mapping)[0], mapping.entities)
+    quads = count_quads(graph, counts, mapping.digest) + total_quads(counts)
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
 
 
 def drop_update(graph: str) -> str:
     """A SPARQL update removing the counts of ``graph`` and its 'counted' mark (and so the
     mark of the store-wide totals, which are summed again when next needed)."""
-    g = ox.NamedNode(graph)
-    idx = ox.NamedNode(INDEX_GRAPH)
-    return (
-        f"DELETE {{ GRAPH {idx} {{ ?count ?p ?o }} }} "
-        f"WHERE {{ GRAPH {idx} {{ ?count <{_PROV}> {g} ; ?p ?o }} }} ;\n"
-        f"DELETE WHERE {{ GRAPH {idx} {{ {g} <{_DIGEST}> ?digest }} }} ;\n"
-        f"DELETE WHERE {{ GRAPH {idx} {{ {idx} <{_TOTALS}> ?current }} }}"
-    )
+    return sparql.fill(_DROP, graph=ox.NamedNode(graph))
 
 
 def invalidate_update() -> str:
     """A SPARQL update marking every graph as to be recounted (after arbitrary writes): the
     marks stay (a graph dropped meanwhile must still lose its counts), their digests go."""
-    idx = ox.NamedNode(INDEX_GRAPH)
-    return (
-        f"DELETE {{ GRAPH {idx} {{ ?graph <{_DIGEST}> ?digest }} }} "
-        f'INSERT {{ GRAPH {idx} {{ ?graph <{_DIGEST}> "" }} }} '
-        f"WHERE {{ GRAPH {idx} {{ ?graph <{_DIGEST}> ?digest }} }} ;\n"
-        f"DELETE WHERE {{ GRAPH {idx} {{ {idx} <{_TOTALS}> ?current }} }}"
-    )
+    return _INVALIDATE
 
 
-def total_lines(counts: Mapping[tuple[str, str], int]) -> list[str]:
-    """Store-wide totals per entity pair as N-Triples, with the 'totals current' mark."""
-    idx = ox.NamedNode(INDEX_GRAPH)
-    true = ox.Literal("true", datatype=ox.NamedNode(_XSD + "boolean"))
-    lines = [f"{idx} <{_TOTALS}> {true} ."]
+def total_quads(counts: Mapping[tuple[str, str], int]) -> list[ox.Quad]:
+    """Store-wide totals per entity pair, with the 'totals current' mark, in the index graph."""
+    quads = [ox.Quad(_INDEX, _TOTALS, ox.Literal(True), _INDEX)]
+    add = quads.append
     for (first, second), n in sorted(counts.items()):
         key = hashlib.sha256(f"{first} {second}".encode()).hexdigest()[:32]
         node = ox.NamedNode(f"{BASE}literature-index/total-{key}")
-        n_literal = ox.Literal(str(n), datatype=ox.NamedNode(_XSD + "integer"))
-        lines += [
-            f"{node} <{_TYPE}> <{BASE}EntityPairArticleTotal> .",
-            f"{node} <{BASE}firstEntity> {ox.NamedNode(first)} .",
-            f"{node} <{BASE}secondEntity> {ox.NamedNode(second)} .",
-            f"{node} <{BASE}articleCount> {n_literal} .",
-        ]
-    return lines
-
-
-_SUMS = f"""SELECT ?first ?second (SUM(?n) AS ?total) WHERE {{ GRAPH <{INDEX_GRAPH}> {{
-  ?count <{_PROV}> ?graph ; <{BASE}firstEntity> ?first ; <{BASE}secondEntity> ?second ;
-      <{BASE}articleCount> ?n }} }} GROUP BY ?first ?second"""
+        add(ox.Quad(node, _TYPE, _TOTAL, _INDEX))
+        add(ox.Quad(node, _FIRST, ox.NamedNode(first), _INDEX))
+        add(ox.Quad(node, _SECOND, ox.NamedNode(second), _INDEX))
+        add(ox.Quad(node, _ARTICLES, ox.Literal(str(n), datatype=_INTEGER), _INDEX))
+    return quads
 
 
 def _sum_totals(backend: Backend) -> None:
@@ -261,13 +221,7 @@ def _sum_totals(backend: Backend) -> None:
         first, second, total = row["first"], row["second"], row["total"]
         if first is not None and second is not None and total is not None:
             sums[(first.value, second.value)] = int(total.value)
-    idx = ox.NamedNode(INDEX_GRAPH)
-    body = "\n".join(total_lines(sums))
-    backend.update(
-        f"DELETE WHERE {{ GRAPH {idx} {{ ?total a <{BASE}EntityPairArticleTotal> ; ?p ?o }} }} ;\n"
-        f"DELETE WHERE {{ GRAPH {idx} {{ {idx} <{_TOTALS}> ?current }} }} ;\n"
-        f"INSERT DATA {{ GRAPH {idx} {{\n{body}\n}} }}"
-    )
+    backend.update(_CLEAR_TOTALS + " ;\n" + sparql.insert_data(total_quads(sums)))
 
 
 def _owned(
@@ -310,7 +264,7 @@ def _store_articles(
     """:func:`_owned` for ``graph``, read with a quad-pattern lookup. Only articles with a
     descriptor that counts are looked at: one lookup per such descriptor, then one per such
     article."""
-    has_descriptor = ox.NamedNode(_HAS_DESCRIPTOR)
+    has_descriptor = _HAS_DESCRIPTOR
     g = ox.NamedNode(graph)
     articles = {
         q.subject
@@ -327,15 +281,8 @@ def _store_articles(
     return _owned(graph, _locate(rows, mapping), mapping)
 
 
-def recount_store(store: ox.Store, graphs: Iterable[str], mapping: EntityMap) -> None:
-    """Recount ``graphs`` of an Oxigraph store, and the graphs sharing articles with them
-    (which article each counts may have changed); one transaction per graph."""
-    match: Match = store.quads_for_pattern
-    _cascade(graphs, lambda g: _store_articles(match, g, mapping), store.update, mapping)
-
-
 def recount_updates(match: Match, graphs: Iterable[str], mapping: EntityMap) -> list[str]:
-    """The updates :func:`recount_store` would apply, read through ``match`` (for instance a
+    """The updates :func:`reindex_graphs` would apply, read through ``match`` (for instance a
     view of the store as it will be after a change, so that the change and its counts are
     written in one transaction)."""
     updates: list[str] = []
@@ -344,7 +291,8 @@ def recount_updates(match: Match, graphs: Iterable[str], mapping: EntityMap) -> 
 
 
 def reindex_graphs(backend: Backend, graphs: Iterable[str], mapping: EntityMap) -> None:
-    """:func:`recount_store` on any embedded backend."""
+    """Recount ``graphs`` of an embedded store, and the graphs sharing articles with them
+    (which article each counts may have changed); one transaction per graph."""
     match: Match = backend.match
     _cascade(graphs, lambda g: _store_articles(match, g, mapping), backend.update, mapping)
 
@@ -369,27 +317,18 @@ def _cascade(
             todo.extend(sorted(sharing - done))
 
 
-def _named_graphs(backend: Backend) -> set[str]:
-    from igfkg.store.oxigraph import OxigraphBackend
-
-    if isinstance(backend, OxigraphBackend):
-        names = backend.store.named_graphs()
-        return {g.value for g in names if isinstance(g, ox.NamedNode)}
-    return {row["g"].value for row in backend.select(_GRAPHS) if row["g"] is not None}
-
-
-def ensure_index(kg: KnowledgeGraph, mapping: EntityMap | None = None) -> int:
+def ensure_index(kg: GraphPort, mapping: EntityMap | None = None) -> int:
     """Bring the literature index of ``kg`` up to date: recount graphs that are new or were
     counted with another mapping, drop the counts of graphs that are gone. Returns the number
     of graphs recounted (0 when the index is current, which costs a few milliseconds)."""
     backend = kg.backend
-    current = mapping or entity_map(kg)
+    current = mapping or entity_map(backend)
     marks = {
         name.value: digest.value
-        for row in backend.select(_MARKERS)
+        for row in backend.select(_MARKS)
         if (name := row["graph"]) is not None and (digest := row["digest"]) is not None
     }
-    graphs = {g for g in _named_graphs(backend) if g not in _SKIPPED}
+    graphs = {g.value for g in backend.named_graphs() if g.value not in _SKIPPED}
     for gone in sorted(set(marks) - graphs):
         backend.update(drop_update(gone))
     stale = sorted(g for g in graphs if marks.get(g) != current.digest)

@@ -13,8 +13,8 @@ to the store is bulk-loaded into its own graph, marked in the control graph, and
 else (articles leaving other graphs, literature-index counts, the mark's removal) is one
 transaction; recovery drops a marked graph. A file already in the store is compared with its
 new version and only the difference is written, in one transaction. The one thing a killed
-ingest may leave is the MeSH pair definitions a new file brings (on disk they are written just
-before its bulk load; the pair graph only grows, its definitions true whatever the articles).
+ingest may leave is the MeSH pair definitions a new file brings (they are written just before
+its graph is loaded; the pair graph only grows, its definitions true whatever the articles).
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.core.namespaces import GRAPH_SOURCES
+from igfkg.core import resources, sparql
+from igfkg.core.errors import ConfigError
+from igfkg.core.namespaces import GRAPH_KB, GRAPH_ONTOLOGY, GRAPH_SOURCES
 from igfkg.core.rdfwriter import XSD, iri, literal
 from igfkg.literature.index import (
     INDEX_GRAPH,
@@ -45,10 +47,11 @@ from igfkg.literature.index import (
     recount_updates,
 )
 from igfkg.literature.pubmed import Article, Deletion, read_records
-from igfkg.store.oxigraph import CONTROL_GRAPH, IN_PROGRESS, OxigraphBackend
+from igfkg.store.oxigraph import OxigraphBackend
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.base import Backend
+    from igfkg.store.port import GraphPort
 
 __all__ = [
     "PAIR_GRAPH",
@@ -84,6 +87,10 @@ _SUBSTANCE = iri(IGFKG + "hasSubstance")
 _PUBLISHED_IN = iri(IGFKG + "publishedIn")
 _HAS_DESC = iri(MESHV + "hasDescriptor")
 _HAS_QUAL = iri(MESHV + "hasQualifier")
+_HAS_DESC_NODE = ox.NamedNode(MESHV + "hasDescriptor")
+_HAS_QUAL_NODE = ox.NamedNode(MESHV + "hasQualifier")
+_DROP_GRAPH = sparql.load("igfkg.literature", "ingest-drop-graph")
+_MESH_LOOKUP = sparql.load("igfkg.literature", "ingest-mesh-lookup")
 
 
 def source_graph(path: Path) -> str:
@@ -213,13 +220,25 @@ def pair_lines(pairs: Iterable[str]) -> bytes:
     return "".join(lines).encode()
 
 
-def known_pairs(store: ox.Store) -> set[str]:
+def pair_quads(pairs: Iterable[str]) -> list[ox.Quad]:
+    """:func:`pair_lines` as quads of the pair graph."""
+    graph = ox.NamedNode(PAIR_GRAPH)
+    quads = []
+    for pair in pairs:
+        cut = pair.index("Q", 1)
+        node = ox.NamedNode(MESH + pair)
+        quads.append(ox.Quad(node, _HAS_DESC_NODE, ox.NamedNode(MESH + pair[:cut]), graph))
+        quads.append(ox.Quad(node, _HAS_QUAL_NODE, ox.NamedNode(MESH + pair[cut:]), graph))
+    return quads
+
+
+def known_pairs(backend: Backend) -> set[str]:
     """The descriptor/qualifier pairs already defined in the store's pair graph."""
     graph = ox.NamedNode(PAIR_GRAPH)
     has_desc = ox.NamedNode(MESHV + "hasDescriptor")
     return {
         q.subject.value[len(MESH) :]
-        for q in store.quads_for_pattern(None, has_desc, None, graph)
+        for q in backend.match(None, has_desc, None, graph)
         if isinstance(q.subject, ox.NamedNode)
     }
 
@@ -298,7 +317,7 @@ _KB = ox.NamedNode(IGFKG + "graph/kb")
 
 
 def _locate(
-    store: ox.Store, pmids: Iterable[str], deleted: Iterable[str], graph: str
+    match: Match, pmids: Iterable[str], deleted: Iterable[str], graph: str
 ) -> tuple[list[str], dict[str, list[ox.NamedNode]]]:
     """The file's PMIDs whose article is in the curated knowledge base, and, per other source
     graph, the articles of the file (or of its deletions) that it holds."""
@@ -306,11 +325,11 @@ def _locate(
     elsewhere: dict[str, list[ox.NamedNode]] = {}
     for pmid in dict.fromkeys([*pmids, *deleted]):
         node = ox.NamedNode(PUBMED + pmid)
-        if next(iter(store.quads_for_pattern(node, None, None, None)), None) is None:
+        if next(iter(match(node, None, None, None)), None) is None:
             continue
-        if next(iter(store.quads_for_pattern(node, None, None, _KB)), None) is not None:
+        if next(iter(match(node, None, None, _KB)), None) is not None:
             curated.append(pmid)
-        for quad in store.quads_for_pattern(node, _TYPE_NODE, _ARTICLE_NODE, None):
+        for quad in match(node, _TYPE_NODE, _ARTICLE_NODE, None):
             name = quad.graph_name
             if isinstance(name, ox.NamedNode) and name.value != graph and _ingested(quad):
                 elsewhere.setdefault(name.value, []).append(node)
@@ -334,28 +353,28 @@ class _Change:
     touched: list[str] = field(default_factory=list)  # graphs whose counts change
 
 
-def _view(store: ox.Store, change: _Change) -> Match:
+def _view(match: Match, change: _Change) -> Match:
     """The store as it will be after ``change``, for quad-pattern lookups."""
     removed, dropped, added = change.removed, set(change.dropped), change.added
 
-    def match(
+    def after(
         s: ox.NamedNode | None,
         p: ox.NamedNode | None,
-        o: ox.NamedNode | ox.Literal | None,
+        o: ox.NamedNode | None,
         g: ox.NamedNode | None,
     ) -> Iterator[ox.Quad]:
         if g is None or g.value not in dropped:
-            for quad in store.quads_for_pattern(s, p, o, g):
+            for quad in match(s, p, o, g):
                 if quad in removed or getattr(quad.graph_name, "value", "") in dropped:
                     continue
                 yield quad
         if added is not None:
             yield from added.quads_for_pattern(s, p, o, g)
 
-    return match
+    return after
 
 
-def _elsewhere(store: ox.Store, change: _Change, elsewhere: dict[str, list[ox.NamedNode]]) -> None:
+def _elsewhere(match: Match, change: _Change, elsewhere: dict[str, list[ox.NamedNode]]) -> None:
     """Remove the file's articles from the other source graphs holding them; a graph left
     without articles is dropped whole (its journals and key went with its last article)."""
     for name, articles in sorted(elsewhere.items()):
@@ -363,14 +382,14 @@ def _elsewhere(store: ox.Store, change: _Change, elsewhere: dict[str, list[ox.Na
         leaving = set(articles)
         remaining = (
             q.subject
-            for q in store.quads_for_pattern(None, _TYPE_NODE, _ARTICLE_NODE, graph)
+            for q in match(None, _TYPE_NODE, _ARTICLE_NODE, graph)
             if q.subject not in leaving
         )
         if next(remaining, None) is None:
             change.dropped.append(name)
             continue
         for article in articles:
-            change.removed.update(store.quads_for_pattern(article, None, None, graph))
+            change.removed.update(match(article, None, None, graph))
         change.touched.append(name)
 
 
@@ -378,20 +397,19 @@ def _digest(quad: ox.Quad) -> bytes:
     return hashlib.blake2b(str(quad).encode(), digest_size=16).digest()
 
 
-def _diff(store: ox.Store, change: _Change, ntriples: bytes) -> None:
+def _diff(match: Match, change: _Change, ntriples: bytes) -> None:
     """Compare a graph with its new version (N-Triples): its quads that go are added to
-    ``change.removed``, those that come to ``change.added``. Compared by 128-bit digests, so
-    that memory holds digests, not two copies of the graph; a second pass picks the quads."""
+    ``change.removed``, those that come to ``change.added`` (an in-memory pyoxigraph store,
+    for the lookups of :func:`_view`). Compared by 128-bit digests, so that memory holds
+    digests, not two copies of the graph; a second pass picks the quads."""
     graph = ox.NamedNode(change.graph)
     data = b"".join(_quads(ntriples, change.graph))
-    old = {_digest(q) for q in store.quads_for_pattern(None, None, None, graph)}
+    old = {_digest(q) for q in match(None, None, None, graph)}
     new = {_digest(q) for q in ox.parse(data, format=ox.RdfFormat.N_QUADS, lenient=True)}
     going, coming = old - new, new - old
     del old, new
     if going:
-        change.removed.update(
-            q for q in store.quads_for_pattern(None, None, None, graph) if _digest(q) in going
-        )
+        change.removed.update(q for q in match(None, None, None, graph) if _digest(q) in going)
     if coming:
         change.added = ox.Store()
         change.added.extend(
@@ -401,14 +419,18 @@ def _diff(store: ox.Store, change: _Change, ntriples: bytes) -> None:
         )
 
 
-def _data(quads: Iterable[ox.Quad]) -> str:
-    return "\n".join(
-        f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads
-    )
+def _updates(change: _Change) -> list[str]:
+    """The SPARQL updates removing ``change.removed`` and adding ``change.added``."""
+    parts = []
+    if change.removed:
+        parts.append(sparql.delete_data(change.removed))
+    if change.added is not None:
+        parts.append(sparql.insert_data(change.added))
+    return parts
 
 
 def write_file(
-    store: ox.Store,
+    backend: Backend,
     stats: FileStats,
     *,
     bulk: bool = False,
@@ -416,25 +438,25 @@ def write_file(
     mapping: EntityMap | None = None,
 ) -> None:
     """Apply one parsed file to the store, whole or not at all (see the module's docstring).
-    With ``bulk`` (persistent stores), a file new to the store goes through Oxigraph's bulk
-    loader, several times faster on disk. The N-Triples are igfkg's own, built from checked
-    identifiers (every IRI checked when parsed) and escaped literals, so they are loaded without
-    re-validating IRIs (``lenient``).
+    With ``bulk`` (persistent stores), a file new to the store goes through the backend's bulk
+    loader (``Backend.bulk_load``), several times faster on disk. The N-Triples are igfkg's
+    own, built from checked identifiers (every IRI checked when parsed) and escaped literals,
+    so they are loaded without re-validating IRIs.
 
     Definitions of descriptor/qualifier pairs not yet in the store (``pairs``: those known to
-    be there, updated here) are added in the file's transaction, or, for a file bulk-loaded,
-    just before; they are vocabulary, true whatever happens to the file, never removed by
-    ingest.
+    be there, updated here) are added in the file's transaction, or, for a file new to the
+    store, just before; they are vocabulary, true whatever happens to the file, never removed
+    by ingest.
 
     The literature index is kept current with ``mapping`` (:mod:`igfkg.literature.index`), in
     the same transaction: a new graph is counted from the parsed records, graphs that lost or
     kept older articles are recounted from the store as it will be. Without ``mapping`` their
     counts are only marked out of date."""
-    known = known_pairs(store) if pairs is None else pairs
+    match: Match = backend.match
+    known = known_pairs(backend) if pairs is None else pairs
     new_pairs = stats.pairs - known
-    stats.graph = graph_for(store.quads_for_pattern, Path(stats.path))
-    graph = ox.NamedNode(stats.graph)
-    stats.kept, elsewhere = _locate(store, stats.pmids, stats.deleted, stats.graph)
+    stats.graph = graph_for(match, Path(stats.path))
+    stats.kept, elsewhere = _locate(match, stats.pmids, stats.deleted, stats.graph)
     if stats.kept:
         # The curated KB is authoritative for its own articles (the seed): ingest skips them.
         prefixes = tuple(f"<{PUBMED}{pmid}> ".encode() for pmid in stats.kept)
@@ -446,66 +468,50 @@ def write_file(
         stats.ntriples = stats.ntriples.rstrip(b"\n") + b"\n" + key
     else:
         stats.ntriples = b""  # no article of its own: the file has no graph
-    existed = next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+    existed = backend.has_graph(stats.graph)
     change = _Change(stats.graph)
-    _elsewhere(store, change, elsewhere)
+    _elsewhere(match, change, elsewhere)
     marked = False
     if existed:
-        _diff(store, change, stats.ntriples)
-        if change.removed or change.added is not None or not _counted(store, stats.graph, mapping):
+        _diff(match, change, stats.ntriples)
+        if change.removed or change.added is not None or not _counted(match, stats.graph, mapping):
             change.touched.insert(0, stats.graph)
     elif stats.ntriples:
-        if new_pairs and bulk:
-            # Before the bulk load, in a transaction of their own: written after it (in the
-            # file's transaction) they cost twice as long, the store being busy compacting
-            # the bulk-loaded files. So a killed ingest may leave these definitions (true
-            # whatever happens to articles; the pair graph only grows).
-            _load_pairs(store, new_pairs)
+        if new_pairs:
+            # Before the file's graph, in a transaction of their own: written after a bulk
+            # load (in the file's transaction) they cost twice as long, the store being busy
+            # compacting the bulk-loaded files; loaded, not written as SPARQL, they cost a
+            # fifth. So a killed ingest may leave these definitions (true whatever happens to
+            # articles; the pair graph only grows).
+            backend.add_ntriples(pair_lines(sorted(new_pairs)), PAIR_GRAPH)
             known |= new_pairs
             new_pairs = set()
-        marked = _load_new(store, stats, bulk)
+        marked = _load_new(backend, stats, bulk)
         change.touched.insert(0, stats.graph)
     # One transaction. The index updates (counted from the store as it will be) go first:
     # their WHERE clauses read the index graph, which is slow behind many pending writes.
     parts = [drop_update(name) for name in change.dropped]
-    parts += _index_updates(store, stats, change, mapping, fresh=marked or not existed)
-    if marked:
-        parts.append(f"DELETE DATA {{ {_marker(stats.graph)} }}")
-    parts += [f"DROP SILENT GRAPH <{name}>" for name in change.dropped]
-    if change.removed:
-        parts.append(f"DELETE DATA {{\n{_data(change.removed)}\n}}")
-    if change.added is not None:
-        parts.append(f"INSERT DATA {{\n{_data(change.added)}\n}}")
+    parts += _index_updates(match, stats, change, mapping, fresh=marked or not existed)
+    parts += [sparql.fill(_DROP_GRAPH, graph=ox.NamedNode(name)) for name in change.dropped]
+    parts += _updates(change)
     if new_pairs:
-        body = pair_lines(sorted(new_pairs)).decode("utf-8")
-        parts.append(f"INSERT DATA {{ GRAPH <{PAIR_GRAPH}> {{\n{body}}} }}")
-    if parts:
-        store.update(" ;\n".join(parts))
+        parts.append(sparql.insert_data(pair_quads(sorted(new_pairs))))
+    backend.transact(parts, finished=stats.graph if marked else None)
     known |= new_pairs
 
 
-def _load_pairs(store: ox.Store, pairs: set[str]) -> None:
-    store.load(
-        input=pair_lines(sorted(pairs)),
-        format=ox.RdfFormat.N_TRIPLES,
-        to_graph=ox.NamedNode(PAIR_GRAPH),
-        lenient=True,
-    )
-
-
-def _counted(store: ox.Store, graph: str, mapping: EntityMap | None) -> bool:
+def _counted(match: Match, graph: str, mapping: EntityMap | None) -> bool:
     """True if ``graph``'s counts are in the index, counted with ``mapping``."""
     if mapping is None:
         return False
     mark = ox.NamedNode(IGFKG + "literatureIndexDigest")
-    found = store.quads_for_pattern(
-        ox.NamedNode(graph), mark, ox.Literal(mapping.digest), ox.NamedNode(INDEX_GRAPH)
-    )
-    return next(iter(found), None) is not None
+    digest = ox.Literal(mapping.digest)
+    found = match(ox.NamedNode(graph), mark, None, ox.NamedNode(INDEX_GRAPH))
+    return any(q.object == digest for q in found)  # a graph has one mark
 
 
 def _index_updates(
-    store: ox.Store,
+    match: Match,
     stats: FileStats,
     change: _Change,
     mapping: EntityMap | None,
@@ -526,33 +532,17 @@ def _index_updates(
             found for pmid, found in stats.entities.items() if pmid not in kept
         )
         return [index_update(stats.graph, counts, mapping.digest)]
-    return recount_updates(_view(store, change), change.touched, mapping)
+    return recount_updates(_view(match, change), change.touched, mapping)
 
 
-def _marker(graph: str) -> str:
-    return f"GRAPH <{CONTROL_GRAPH}> {{ <{graph}> <{IN_PROGRESS}> true }}"
-
-
-def _load_new(store: ox.Store, stats: FileStats, bulk: bool) -> bool:
+def _load_new(backend: Backend, stats: FileStats, bulk: bool) -> bool:
     """Load the N-Triples of a file new to the store into its graph; True if the graph was
     marked (the bulk loader is not transactional: the mark makes the next open drop the
     graph if the process dies before the file's transaction removes it)."""
     if bulk:
-        store.update(f"INSERT DATA {{ {_marker(stats.graph)} }}")
-        store.bulk_load(
-            input=stats.ntriples,
-            format=ox.RdfFormat.N_TRIPLES,
-            to_graph=ox.NamedNode(stats.graph),
-            lenient=True,
-        )
-        store.flush()
+        backend.bulk_load(stats.ntriples, stats.graph)
         return True
-    store.load(
-        input=stats.ntriples,
-        format=ox.RdfFormat.N_TRIPLES,
-        to_graph=ox.NamedNode(stats.graph),
-        lenient=True,
-    )
+    backend.add_ntriples(stats.ntriples, stats.graph)
     return False
 
 
@@ -632,12 +622,9 @@ class Progress:
             sys.stderr.write("\n")
 
 
-def _mesh_lookup(kg: KnowledgeGraph) -> dict[str, str]:
-    q = """SELECT ?ui ?label WHERE {
-      ?d <http://id.nlm.nih.gov/mesh/vocab#identifier> ?ui ;
-         <http://www.w3.org/2000/01/rdf-schema#label> ?label }"""
+def _mesh_lookup(backend: Backend) -> dict[str, str]:
     out: dict[str, str] = {}
-    for row in kg.select(q):
+    for row in backend.select(_MESH_LOOKUP):
         ui, label = row["ui"], row["label"]
         if ui is not None and label is not None:
             out.setdefault(f"{ui.value[0]}|{label.value.casefold()}", ui.value)
@@ -704,6 +691,28 @@ def _drive(
     return done
 
 
+def _open_store(path: Path, *, seeded: bool = False) -> OxigraphBackend:
+    """The on-disk store at ``path`` (waiting while another process holds it). With ``seeded``,
+    an empty store first gets the bundled ontology and KB, as :func:`igfkg.open` gives them
+    (the KB's MeSH mappings decide what the literature index counts)."""
+    backend = OxigraphBackend(path)
+    if seeded and backend.is_empty():
+        for source in resources.ontology_files():
+            backend.load_file(source, GRAPH_ONTOLOGY)
+        for source in resources.kb_files():
+            backend.load_file(source, GRAPH_KB)
+    return backend
+
+
+def _ingestible(backend: Backend) -> None:
+    """Refuse a backend ingest cannot write to (one without a bulk loader and transactions)."""
+    if not backend.capabilities.bulk_writes:
+        raise ConfigError(
+            f"ingest writes to the embedded Oxigraph store (oxigraph: or --store), "
+            f"not to the {backend.capabilities.engine} backend"
+        )
+
+
 def ingest_pubmed_store(
     path: Path,
     paths: list[Path],
@@ -715,28 +724,23 @@ def ingest_pubmed_store(
     """Ingest into the on-disk store at ``path``, holding it only while writing each file, so
     other igfkg processes can read between files (they wait for the store, then see whole
     files only)."""
-    from igfkg.graph import open as open_graph
     from igfkg.literature.pubmed import is_medline
 
-    def graph() -> KnowledgeGraph:
-        return open_graph(f"oxigraph:{path}")
-
-    kg = graph()
+    backend = _open_store(path, seeded=True)
     try:
-        lookup = _mesh_lookup(kg) if any(is_medline(p) for p in paths) else None
-        pairs = known_pairs(kg.backend.store)  # type: ignore[attr-defined]
-        mapping = entity_map(kg)
+        lookup = _mesh_lookup(backend) if any(is_medline(p) for p in paths) else None
+        pairs = known_pairs(backend)
+        mapping = entity_map(backend)
     finally:
-        kg.backend.close()  # type: ignore[attr-defined]
-    del kg
+        backend.close()
+    del backend
 
     def write(stats: FileStats) -> None:
-        kg = graph()
+        backend = _open_store(path)
         try:
-            store = kg.backend.store  # type: ignore[attr-defined]
-            write_file(store, stats, bulk=True, pairs=pairs, mapping=mapping)
+            write_file(backend, stats, bulk=True, pairs=pairs, mapping=mapping)
         finally:
-            kg.backend.close()  # type: ignore[attr-defined]
+            backend.close()
 
     return _drive(
         paths, lookup, write, workers=workers, progress=progress, on_file=on_file, mapping=mapping
@@ -744,7 +748,7 @@ def ingest_pubmed_store(
 
 
 def ingest_pubmed(
-    kg: KnowledgeGraph,
+    kg: GraphPort,
     paths: list[Path],
     *,
     workers: int = 2,
@@ -753,19 +757,18 @@ def ingest_pubmed(
 ) -> list[FileStats]:
     """Ingest PubMed XML / MEDLINE files, each atomically into its own named graph."""
     backend = kg.backend
-    if not isinstance(backend, OxigraphBackend):
-        raise ValueError("ingest writes to the embedded Oxigraph store (oxigraph: or --store)")
+    _ingestible(backend)
     from igfkg.literature.pubmed import is_medline
 
-    lookup = _mesh_lookup(kg) if any(is_medline(p) for p in paths) else None
-
-    pairs = known_pairs(backend.store)
-    mapping = entity_map(kg)
+    lookup = _mesh_lookup(backend) if any(is_medline(p) for p in paths) else None
+    pairs = known_pairs(backend)
+    mapping = entity_map(backend)
+    # A store shared with other processes (on disk) outlives a crash: new files go through
+    # the bulk loader, marked until their transaction; a private one dies with the process.
+    bulk = not backend.capabilities.private
 
     def write(stats: FileStats) -> None:
-        write_file(
-            backend.store, stats, bulk=backend.path is not None, pairs=pairs, mapping=mapping
-        )
+        write_file(backend, stats, bulk=bulk, pairs=pairs, mapping=mapping)
 
     try:
         return _drive(
@@ -778,4 +781,4 @@ def ingest_pubmed(
             mapping=mapping,
         )
     finally:
-        kg._changed()
+        kg.changed()

@@ -16,24 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
 from igfkg.core.errors import DataFileError
 from igfkg.core.rdfwriter import iri, literal
 from igfkg.literature.ingest import (
     _Change,
-    _data,
     _diff,
+    _ingestible,
+    _updates,
     graph_for,
     key_line,
     source_graph,
     source_key,
 )
 from igfkg.literature.pubmed import _CHUNK, _feed, events, open_guarded, text_lines
-from igfkg.store.oxigraph import OxigraphBackend
 
 if TYPE_CHECKING:
-    from igfkg.graph import KnowledgeGraph
+    from igfkg.store.port import GraphPort
 
 __all__ = ["MeshStats", "ingest_mesh", "parse_mesh_file"]
 
@@ -230,33 +228,24 @@ def parse_mesh_file(path: Path) -> MeshStats:
     return stats
 
 
-def ingest_mesh(kg: KnowledgeGraph, paths: list[Path]) -> list[MeshStats]:
+def ingest_mesh(kg: GraphPort, paths: list[Path]) -> list[MeshStats]:
     """Ingest MeSH files, each replacing its own named graph atomically."""
     backend = kg.backend
-    if not isinstance(backend, OxigraphBackend):
-        raise ValueError("ingest writes to the embedded Oxigraph store (oxigraph: or --store)")
+    _ingestible(backend)
     parsed = [parse_mesh_file(p) for p in paths]  # every file parses before anything is written
-    store = backend.store
     for stats in parsed:
         # The file's graph (another file of the same name gets its own), replaced by the new
         # version's difference with the old one, in one transaction.
-        stats.graph = graph_for(store.quads_for_pattern, Path(stats.path))
+        stats.graph = graph_for(backend.match, Path(stats.path))
         data = stats.ntriples + key_line(stats.graph, source_key(Path(stats.path)))
-        graph = ox.NamedNode(stats.graph)
-        if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None:
-            store.load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        if not backend.has_graph(stats.graph):
+            backend.load_data(data, "nt", stats.graph)
         else:
             change = _Change(stats.graph)
-            _diff(store, change, data)
-            parts = []
-            if change.removed:
-                parts.append(f"DELETE DATA {{\n{_data(change.removed)}\n}}")
-            if change.added is not None:
-                parts.append(f"INSERT DATA {{\n{_data(change.added)}\n}}")
-            if parts:
-                store.update(" ;\n".join(parts))
+            _diff(backend.match, change, data)
+            backend.transact(_updates(change))
         stats.ntriples = b""
-    kg._changed()
+    kg.changed()
     from igfkg.literature.index import ensure_index
 
     ensure_index(kg)  # the MeSH tree decides which descriptors count for which entity

@@ -4,12 +4,13 @@ with its declared :class:`~igfkg.store.port.Capabilities`."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pyoxigraph as ox
 
+from igfkg.core import sparql
 from igfkg.core.errors import QueryError
 from igfkg.core.results import Result, Term
 from igfkg.store.formats import OX_FORMATS, QUAD_FORMATS, rdf_format
@@ -17,6 +18,9 @@ from igfkg.store.guard import current_limits, vet
 from igfkg.store.port import Capabilities
 
 __all__ = ["Backend", "check_read_only"]
+
+_NAMED_GRAPHS = sparql.load("igfkg.store", "named-graphs")
+_HAS_GRAPH = sparql.load("igfkg.store", "has-graph")
 
 
 def check_read_only(query: str) -> None:
@@ -71,8 +75,33 @@ class Backend(ABC):
         raise NotImplementedError(f"the {self.name} backend has no quad-pattern lookup")
 
     def named_graphs(self) -> list[ox.NamedNode]:
-        """The named graphs that hold quads, on the backends with quad-level access."""
-        raise NotImplementedError(f"the {self.name} backend does not list its graphs")
+        """The named graphs that hold quads (here by a query; embedded stores list them, and
+        Oxigraph's list keeps graphs emptied by deletions until they are dropped)."""
+        rows = self.select(_NAMED_GRAPHS)
+        return [g for row in rows if isinstance(g := row["g"], ox.NamedNode)]
+
+    def has_graph(self, graph: str) -> bool:
+        """True if the named graph ``graph`` holds a quad."""
+        return bool(self.select(sparql.fill(_HAS_GRAPH, graph=ox.NamedNode(graph))))
+
+    def add_ntriples(self, data: bytes, graph: str) -> None:
+        """Add N-Triples that igfkg wrote itself to the named graph ``graph``, in one
+        transaction (here parsed and checked like any file; embedded stores trust them)."""
+        self.load_data(data, "nt", graph)
+
+    def bulk_load(self, data: bytes, graph: str) -> None:
+        """Add igfkg's own N-Triples to ``graph``, a graph new to the store, through a bulk
+        loader: fast, but not transactional, so the graph stays marked as in progress until a
+        :meth:`transact` with ``finished=graph``, and a store reopened after a crash drops a
+        marked graph. Only on backends with ``capabilities.bulk_writes``."""
+        raise NotImplementedError(f"the {self.name} backend has no bulk loader")
+
+    def transact(self, updates: Sequence[str], *, finished: str | None = None) -> None:
+        """Apply SPARQL updates as one transaction: all of them or, also when the process is
+        killed, none. With ``finished``, the in-progress mark of that bulk-loaded graph
+        (:meth:`bulk_load`) is removed in the same transaction. Only on backends with
+        ``capabilities.bulk_writes``."""
+        raise NotImplementedError(f"the {self.name} backend has no transactions of updates")
 
     @abstractmethod
     def __len__(self) -> int:

@@ -14,11 +14,12 @@ as user text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from igfkg.core import sparql
 from igfkg.core.errors import QueryError
 from igfkg.core.results import Result, Term
 from igfkg.store.base import Backend, _bounded
@@ -31,6 +32,14 @@ __all__ = ["CONTROL_GRAPH", "IN_PROGRESS", "OxigraphBackend"]
 
 CONTROL_GRAPH = "https://w3id.org/igfkg/graph/control"
 IN_PROGRESS = "https://w3id.org/igfkg/ingestInProgress"
+_CONTROL = ox.NamedNode(CONTROL_GRAPH)
+_MARKER = ox.NamedNode(IN_PROGRESS)
+_DROP_GRAPH = sparql.load("igfkg.store", "drop-graph")
+
+
+def _mark(graph: str) -> ox.Quad:
+    """The control graph's statement that ``graph`` is being bulk-loaded."""
+    return ox.Quad(ox.NamedNode(graph), _MARKER, ox.Literal(True), _CONTROL)
 
 
 def _open_store(path: Path, timeout: float | None) -> ox.Store:
@@ -61,13 +70,10 @@ def _recover(store: ox.Store) -> None:
     literature-index counts) is written in the one transaction that also removes the mark, so
     dropping the graph and its mark restores the store (but for the MeSH pair definitions the
     file brought, written before its bulk load: the pair graph only grows)."""
-    control = ox.NamedNode(CONTROL_GRAPH)
-    marker = ox.NamedNode(IN_PROGRESS)
-    for quad in list(store.quads_for_pattern(None, marker, None, control)):
-        store.update(
-            f"DROP SILENT GRAPH {quad.subject} ;\n"
-            f"DELETE DATA {{ GRAPH {control} {{ {quad.subject} {marker} {quad.object} }} }}"
-        )
+    for quad in list(store.quads_for_pattern(None, _MARKER, None, _CONTROL)):
+        if isinstance(quad.subject, ox.NamedNode):  # igfkg marks graphs by name only
+            drop = sparql.fill(_DROP_GRAPH, graph=quad.subject)
+            store.update(drop + " ;\n" + sparql.delete_data([quad]))
 
 
 class OxigraphBackend(Backend):
@@ -139,6 +145,27 @@ class OxigraphBackend(Backend):
         except SyntaxError as error:
             raise QueryError(f"SPARQL update syntax error: {error}") from None
 
+    def transact(self, updates: Sequence[str], *, finished: str | None = None) -> None:
+        """Apply the updates as one update request, which Oxigraph runs in one transaction."""
+        parts = [*updates, sparql.delete_data([_mark(finished)])] if finished else updates
+        if parts:
+            self.update(" ;\n".join(parts))
+
+    def add_ntriples(self, data: bytes, graph: str) -> None:
+        """Add igfkg's own N-Triples (every IRI checked when made, so not re-checked) in one
+        transaction."""
+        fmt, target = ox.RdfFormat.N_TRIPLES, ox.NamedNode(graph)
+        self.store.load(input=data, format=fmt, to_graph=target, lenient=True)
+
+    def bulk_load(self, data: bytes, graph: str) -> None:
+        """Mark ``graph`` in the control graph, bulk-load the N-Triples into it and flush them
+        to disk (the mark goes with the :meth:`transact` that finishes the graph; reopened
+        after a crash, the store drops a marked graph)."""
+        self.update(sparql.insert_data([_mark(graph)]))
+        fmt, target = ox.RdfFormat.N_TRIPLES, ox.NamedNode(graph)
+        self.store.bulk_load(input=data, format=fmt, to_graph=target, lenient=True)
+        self.store.flush()
+
     def quads(self) -> Iterable[ox.Quad]:
         return self.store.quads_for_pattern(None, None, None, None)
 
@@ -146,11 +173,17 @@ class OxigraphBackend(Backend):
         self,
         subject: ox.NamedNode | None,
         predicate: ox.NamedNode | None,
-        obj: ox.NamedNode | None,
+        obj: ox.NamedNode | ox.Literal | None,
         graph: ox.NamedNode | None,
     ) -> Iterable[ox.Quad]:
         """The quads matching a pattern (None: any)."""
         return self.store.quads_for_pattern(subject, predicate, obj, graph)
+
+    def has_graph(self, graph: str) -> bool:
+        return (
+            next(iter(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None)
+            is not None
+        )
 
     def __len__(self) -> int:
         return len(self.store)

@@ -86,7 +86,7 @@ class GraphPort(Protocol):
         """Write the OWL 2 RL closure into its named graph."""
         ...
 
-    def ensure_literature_index(self) -> None:
+    def ensure_literature_index(self) -> int:
         """Bring the literature index up to date (on a local store; a remote one is used as
         loaded)."""
         ...
