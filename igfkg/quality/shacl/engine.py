@@ -1,0 +1,56 @@
+"""Which engine validates what: ``fast`` (compiled checks only; a shape that does not compile
+is refused by name), ``pyshacl`` (the reference), ``auto`` (compiled where exact, pySHACL for
+the rest, the report saying which)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from igfkg.core.errors import ParameterError
+from igfkg.quality.shacl.report import SH, Report, Result
+
+if TYPE_CHECKING:
+    import rdflib
+
+__all__ = ["ENGINES", "validate", "validate_pyshacl"]
+
+ENGINES = ("auto", "fast", "pyshacl")
+
+
+def validate(data: rdflib.Graph, shapes: rdflib.Graph, *, engine: str = "auto") -> Report:
+    """Validate ``data`` against ``shapes`` (both rdflib graphs; the data graph should hold any
+    class hierarchy the shapes rely on: SHACL follows ``rdfs:subClassOf`` in the data)."""
+    if engine not in ENGINES:
+        raise ParameterError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    if engine == "pyshacl":
+        return validate_pyshacl(data, shapes)
+    from igfkg.quality.shacl.compiled import validate_compiled
+
+    return validate_compiled(data, shapes, fallback=engine == "auto")
+
+
+def validate_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
+    """pySHACL's report, read into :class:`Result` objects."""
+    import pyshacl
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    conforms, graph, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    results = []
+    for node in graph.subjects(rdflib.RDF.type, sh.ValidationResult):
+        results.append(
+            Result(
+                focus=graph.value(node, sh.focusNode),
+                shape=graph.value(node, sh.sourceShape),
+                component=str(graph.value(node, sh.sourceConstraintComponent)),
+                severity=str(graph.value(node, sh.resultSeverity)),
+                path=graph.value(node, sh.resultPath),
+                value=graph.value(node, sh.value),
+                messages=tuple(sorted(str(m) for m in graph.objects(node, sh.resultMessage))),
+                constraint=graph.value(node, sh.sourceConstraint),
+            )
+        )
+    engines = {str(s): "pyshacl" for s in shapes.subjects(rdflib.RDF.type, sh.NodeShape)}
+    return Report(bool(conforms), results, shapes, engines)
