@@ -333,11 +333,19 @@ def report_json(report: Report) -> dict[str, object]:
     }
 
 
+_SEVERITIES = [_SHACL + "Violation", _SHACL + "Warning", _SHACL + "Info"]
+
+
 def _sorted(report: Report) -> list[Result]:
-    def key(r: Result) -> tuple[str, ...]:
+    """Results in a stable order: by severity (violations first), shape, focus node, path,
+    component, value (blank shapes by the shape that holds them, not by their random ids)."""
+
+    def key(r: Result) -> tuple[int | str, ...]:
+        rank = _SEVERITIES.index(r.severity) if r.severity in _SEVERITIES else len(_SEVERITIES)
         path = "" if r.path is None else _path(report.shapes, r.path, _nt)
         value = "" if r.value is None else _nt(r.value)
-        return (_nt(r.shape), _nt(r.focus), path, r.component, value)
+        shape = _show_shape(report.shapes, r.shape)
+        return (rank, r.severity, shape, _nt(r.focus), path, r.component, value)
 
     return sorted(report.results, key=key)
 
