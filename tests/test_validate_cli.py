@@ -288,3 +288,49 @@ def test_kg_validate_with_shapes(files: dict[str, Path]) -> None:
     assert len(results) == 3
     assert str(SH.MinCountConstraintComponent) not in {r.component for r in results}
     assert kg.validate().conforms  # without shapes: the bundled shapes, as before
+
+
+def test_store_against_user_shapes(tmp_path: Path) -> None:
+    """Without DATA, --shapes validates the store's graphs (here the bundled graph)."""
+    shapes = tmp_path / "drugs.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:s> a sh:NodeShape ; sh:targetClass <https://w3id.org/igfkg/Drug> ;\n"
+        "  sh:property [ sh:path <https://w3id.org/igfkg/atcCode> ; sh:minCount 1 ] ;\n"
+        "  sh:property [ sh:path <https://w3id.org/igfkg/hasAdverseEffect> ; sh:minCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("validate", "--shapes", str(shapes), "--format", "json")
+    assert code == 1
+    kg = igfkg.open()
+    without = kg.select(
+        "SELECT ?d WHERE { ?d a <https://w3id.org/igfkg/Drug> "
+        "FILTER NOT EXISTS { ?d <https://w3id.org/igfkg/hasAdverseEffect> ?e } }"
+    )
+    expected = sorted(f"<{d.value}>" for d in (row["d"] for row in without) if d is not None)
+    assert len(expected) > 0
+    assert sorted(r["focusNode"] for r in json.loads(out)["results"]) == expected
+
+
+def test_text_says_which_engine_validated_which_shapes() -> None:
+    """When auto mixes engines, the text report lists the shapes of each."""
+    from igfkg.quality.shacl import Report, Result
+    from igfkg.quality.validation import render_report
+
+    result = Result(
+        focus=rdflib.URIRef(EX + "a"),
+        shape=rdflib.URIRef(EX + "B"),
+        component=str(SH.ClassConstraintComponent),
+        value=rdflib.Literal(5),
+    )
+    report = Report(False, [result], rdflib.Graph(), {EX + "A": "compiled", EX + "B": "pyshacl"})
+    text = render_report(report, "text")
+    assert text.splitlines()[:3] == [
+        "Conforms: no (1 result: 1 violation)",
+        f"Engine: compiled for <{EX}A>",
+        f"Engine: pyshacl for <{EX}B>",
+    ]
+    assert '    value:      "5"^^xsd:integer' in text
+    doc = json.loads(render_report(report, "json"))
+    assert doc["engines"] == {f"<{EX}A>": "compiled", f"<{EX}B>": "pyshacl"}
+    assert doc["results"][0]["value"] == '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
