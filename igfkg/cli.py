@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -647,11 +648,18 @@ def validate_cmd(
     # User shapes, or the W3C report of the bundled ones (through the general engine).
     given: list[Any] = list(shapes) if shapes else [shapes_graph()]
     ontology = with_ontology or not shapes
-    if files:
-        result = validate_files(list(files), engine, shapes=given, with_ontology=ontology)
-    else:
-        extra = resources.ontology_files() if with_ontology else None
-        result = _graph(ctx).validate(shapes=given, engine=engine, extra=extra)
+    with warnings.catch_warnings(record=True) as caught:  # pySHACL's (recursive shapes, ...)
+        warnings.simplefilter("default")
+        if files:
+            result = validate_files(list(files), engine, shapes=given, with_ontology=ontology)
+        else:
+            extra = resources.ontology_files() if with_ontology else None
+            result = _graph(ctx).validate(shapes=given, engine=engine, extra=extra)
+    for warning in caught:
+        if issubclass(warning.category, DeprecationWarning | PendingDeprecationWarning):
+            continue  # the libraries' business, not the user's
+        text = str(warning.message).strip().splitlines() or [warning.category.__name__]
+        click.echo(f"igfkg: warning: {text[0]}", err=True)
     click.echo(render_report(result, fmt), nl=False)
     ctx.exit(EXIT_OK if result.conforms else EXIT_FAILS)
 

@@ -132,6 +132,7 @@ def _from_rdf(text: str, fmt: str) -> tuple[bool, list[tuple[str, str, str, str 
     return bool(conforms.toPython()), sorted(rows, key=str)
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 def test_every_format_parses_back_with_the_same_results(files: dict[str, Path]) -> None:
     shapes = str(files["shapes.ttl"])
     args = ["validate", str(files["bad.ttl"]), "--shapes", shapes, "--engine", "pyshacl"]
@@ -184,13 +185,21 @@ def test_missing_shapes_file_exit_2(files: dict[str, Path]) -> None:
     assert "s.ttl" in err
 
 
-def test_ill_formed_shapes_exit_2_one_line(files: dict[str, Path]) -> None:
+ILL_FORMED = {
+    "count": ('sh:property [ sh:path ex:age ; sh:minCount "many" ] .', "minCount"),
+    "sparql": ('sh:sparql [ sh:select "SELECT nonsense WHERE {}" ] .', "does not parse"),
+    "no-path": ("sh:property [ sh:minCount 1 ] .", "PropertyShape"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ILL_FORMED))
+def test_ill_formed_shapes_exit_2_one_line(files: dict[str, Path], case: str) -> None:
     """Run as a process: pySHACL logs its own errors to stderr, which must stay one line."""
+    body, named = ILL_FORMED[case]
     ill = files["shapes.ttl"].with_name("ill.ttl")
     ill.write_text(
         f"@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <{EX}> .\n"
-        "ex:S a sh:NodeShape ; sh:targetClass ex:Person ;\n"
-        '  sh:property [ sh:path ex:age ; sh:minCount "many" ] .\n',
+        f"ex:S a sh:NodeShape ; sh:targetClass ex:Person ;\n  {body}\n",
         encoding="utf-8",
     )
     args = ["validate", str(files["bad.ttl"]), "--shapes", str(ill), "--engine", "pyshacl"]
@@ -200,7 +209,23 @@ def test_ill_formed_shapes_exit_2_one_line(files: dict[str, Path]) -> None:
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("igfkg: error: ill-formed shapes: ")
-    assert "minCount" in done.stderr
+    assert named in done.stderr
+
+
+def test_recursive_shapes_warn_in_one_line(files: dict[str, Path]) -> None:
+    recursive = files["shapes.ttl"].with_name("recursive.ttl")
+    recursive.write_text(
+        f"@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <{EX}> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass ex:Person ; sh:node ex:S .\n",
+        encoding="utf-8",
+    )
+    args = ["validate", str(files["good.ttl"]), "--shapes", str(recursive), "--engine", "pyshacl"]
+    code, out, err = run(*args)
+    assert code == 0
+    assert out.startswith("Conforms: yes")
+    assert err.count("\n") == 1
+    assert err.startswith("igfkg: warning: ")
+    assert "Recursive" in err
 
 
 def test_fast_engine_refusal_exit_2_names_the_construct(files: dict[str, Path]) -> None:

@@ -247,7 +247,7 @@ def graph_data(kg: GraphPort, *, ontology: bool = True) -> rdflib.Graph:
 def validate_shapes(data: rdflib.Graph, shapes: rdflib.Graph, engine: str = "auto") -> Report:
     """:func:`igfkg.quality.shacl.validate`, with its refusals as igfkg errors (exit 2): shapes
     the ``fast`` engine does not compile (the message names the construct), and ill-formed
-    shapes.
+    shapes (pySHACL's load errors, SPARQL that does not parse).
 
     >>> import rdflib
     >>> shapes = rdflib.Graph().parse(format="turtle", data='''
@@ -259,6 +259,7 @@ def validate_shapes(data: rdflib.Graph, shapes: rdflib.Graph, engine: str = "aut
     """
     import logging
 
+    import pyparsing
     import pyshacl.errors
 
     from igfkg.quality.fastshacl import UnsupportedShapeError
@@ -278,6 +279,8 @@ def validate_shapes(data: rdflib.Graph, shapes: rdflib.Graph, engine: str = "aut
     except pyshacl.errors.ReportableRuntimeError as error:
         lines = str(error.message).strip().splitlines() or [type(error).__name__]
         raise ParameterError(f"ill-formed shapes: {lines[0]}") from None
+    except pyparsing.ParseBaseException as error:  # rdflib's SPARQL parser
+        raise ParameterError(f"ill-formed shapes: a SPARQL query does not parse: {error}") from None
     finally:
         log.disabled = quiet
 
