@@ -359,3 +359,22 @@ def test_text_says_which_engine_validated_which_shapes() -> None:
     doc = json.loads(render_report(report, "json"))
     assert doc["engines"] == {f"<{EX}A>": "compiled", f"<{EX}B>": "pyshacl"}
     assert doc["results"][0]["value"] == '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
+
+
+def test_literals_stay_on_one_line() -> None:
+    from igfkg.quality.shacl import Report, Result
+    from igfkg.quality.validation import render_report
+
+    value = rdflib.Literal('two\nlines "quoted"', lang="en")
+    result = Result(
+        rdflib.URIRef(EX + "a"),
+        rdflib.URIRef(EX + "S"),
+        str(SH.PatternConstraintComponent),
+        value=value,
+    )
+    report = Report(False, [result], rdflib.Graph(), {EX + "S": "pyshacl"})
+    assert '    value:      "two\\nlines \\"quoted\\""@en\n' in render_report(report, "text")
+    (row,) = json.loads(render_report(report, "json"))["results"]
+    assert row["value"] == '"two\\nlines \\"quoted\\""@en'
+    graph = rdflib.Graph().parse(data=f"<{EX}s> <{EX}p> {row['value']} .", format="nt")
+    assert graph.value(rdflib.URIRef(EX + "s"), rdflib.URIRef(EX + "p")) == value  # N-Triples

@@ -33,6 +33,7 @@ __all__ = [
     "Violation",
     "graph_data",
     "render_report",
+    "report_json",
     "validate_data",
     "validate_graph",
     "validate_loaded",
@@ -365,7 +366,12 @@ def _nt(node: Node) -> str:
         return f"<{node}>"
     if isinstance(node, rdflib.BNode):
         return f"_:{node}"
-    return str(node.n3())
+    from igfkg.core.convert import from_rdflib_term
+
+    try:
+        return str(from_rdflib_term(node))  # one line, escaped as N-Triples
+    except (ValueError, TypeError):  # a term pyoxigraph refuses (a bad datatype IRI)
+        return str(node.n3())
 
 
 def _nt_iri_or_blank(shape: str) -> str:
@@ -381,7 +387,9 @@ def _show(node: Node) -> str:
         short = compact(str(node))
         return short if short != str(node) else f"<{node}>"
     if isinstance(node, rdflib.Literal):
-        text = str(rdflib.Literal(str(node)).n3())
+        import pyoxigraph as ox
+
+        text = str(ox.Literal(str(node)))  # quoted and escaped on one line
         if node.language:
             return f"{text}@{node.language}"
         if node.datatype is not None and str(node.datatype) != PREFIXES["xsd"] + "string":
