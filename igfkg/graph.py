@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import pyoxigraph as ox
 
@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     from igfkg.explore.describe import Description
     from igfkg.explore.search import NameIndex, SearchHit
     from igfkg.explore.traversal import Edge
+    from igfkg.quality.shacl import Report
+    from igfkg.quality.validation import ValidationReport
+
+    #: Shapes for :meth:`KnowledgeGraph.validate`: an RDF file, an rdflib Graph, or several.
+    ShapesArg = str | Path | rdflib.Graph | Sequence[str | Path | rdflib.Graph]
 
 __all__ = ["BACKENDS", "KnowledgeGraph", "open", "validate_files"]
 
@@ -78,15 +83,42 @@ def open(
     return kg
 
 
-def validate_files(paths: list[Path], engine: str = "auto") -> Any:
+@overload
+def validate_files(
+    paths: list[Path], engine: str = ..., *, shapes: None = None, with_ontology: bool = ...
+) -> ValidationReport: ...
+
+
+@overload
+def validate_files(
+    paths: list[Path], engine: str = ..., *, shapes: ShapesArg, with_ontology: bool = ...
+) -> Report: ...
+
+
+def validate_files(
+    paths: list[Path],
+    engine: str = "auto",
+    *,
+    shapes: ShapesArg | None = None,
+    with_ontology: bool = False,
+) -> ValidationReport | Report:
     """Validate RDF data files against the bundled shapes, with the bundled ontology (a
-    :class:`~igfkg.quality.validation.ValidationReport`).
+    :class:`~igfkg.quality.validation.ValidationReport`); or, given ``shapes`` (files or rdflib
+    graphs), against those, with the bundled ontology only if ``with_ontology`` (a
+    :class:`~igfkg.quality.shacl.Report`).
 
     >>> validate_files([]).conforms
     True
     """
     from igfkg.quality.validation import ENGINES, validate_loaded
 
+    if shapes is not None:
+        from igfkg.quality.validation import ontology_graph, read_rdf, validate_shapes
+
+        data = read_rdf(paths)
+        if with_ontology:
+            data += ontology_graph()
+        return validate_shapes(data, _shapes_graph(shapes), engine)
     if engine not in ENGINES:
         raise ParameterError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     kg = open("oxigraph:", bundled=False)
@@ -96,6 +128,23 @@ def validate_files(paths: list[Path], engine: str = "auto") -> Any:
         for path in paths:
             kg.load(path, graph="https://w3id.org/igfkg/graph/validate")
     return validate_loaded(kg, list(paths), engine)
+
+
+def _shapes_graph(shapes: ShapesArg) -> rdflib.Graph:
+    """One rdflib Graph of shapes given as a graph, a file, or a list of them."""
+    import rdflib
+
+    from igfkg.quality.validation import read_rdf
+
+    items = [shapes] if isinstance(shapes, str | Path | rdflib.Graph) else list(shapes)
+    out = rdflib.Graph()
+    files = [Path(item) for item in items if not isinstance(item, rdflib.Graph)]
+    if files:
+        out += read_rdf(files)
+    for item in items:
+        if isinstance(item, rdflib.Graph):
+            out += item
+    return out
 
 
 def default_spec() -> str:
@@ -397,8 +446,48 @@ class KnowledgeGraph:
         ds.parse(data=self.backend.serialize("nq"), format="nquads")
         return ds
 
-    def validate(self, *, extra: list[Path] | None = None, engine: str = "auto") -> Any:
-        """Validate the graph against the bundled SHACL shapes (:mod:`igfkg.quality.validation`)."""
+    @overload
+    def validate(
+        self, *, extra: list[Path] | None = ..., engine: str = ..., shapes: None = None
+    ) -> ValidationReport: ...
+
+    @overload
+    def validate(
+        self, *, extra: list[Path] | None = ..., engine: str = ..., shapes: ShapesArg
+    ) -> Report: ...
+
+    def validate(
+        self,
+        *,
+        extra: list[Path] | None = None,
+        engine: str = "auto",
+        shapes: ShapesArg | None = None,
+    ) -> ValidationReport | Report:
+        """Validate the graph (and ``extra`` data files) against the bundled SHACL shapes
+        (:mod:`igfkg.quality.validation`); or, given ``shapes`` (files or rdflib graphs), the
+        union of all named graphs against those shapes, returning the W3C-style
+        :class:`~igfkg.quality.shacl.Report` of :func:`igfkg.quality.shacl.validate`.
+        ``engine``: ``fast`` (compiled checks; shapes that do not compile are refused by name),
+        ``pyshacl`` (the reference) or ``auto`` (compiled where exact, pySHACL for the rest).
+
+        >>> import rdflib
+        >>> shapes = rdflib.Graph().parse(format="turtle", data='''
+        ...   @prefix sh: <http://www.w3.org/ns/shacl#> .
+        ...   <urn:s> a sh:NodeShape ; sh:targetClass <https://w3id.org/igfkg/Drug> ;
+        ...     sh:property [ sh:path <https://w3id.org/igfkg/hasAdverseEffect> ; sh:minCount 1 ] .
+        ... ''')
+        >>> report = open().validate(shapes=[shapes], engine="pyshacl")
+        >>> from igfkg.core.namespaces import compact
+        >>> report.conforms, sorted(compact(str(r.focus)) for r in report.results)
+        (False, ['kb:human-insulin', 'kb:somatropin'])
+        """
         from igfkg.quality.validation import validate_graph
 
-        return validate_graph(self, extra=extra, engine=engine)
+        if shapes is None:
+            return validate_graph(self, extra=extra, engine=engine)
+        from igfkg.quality.validation import graph_data, read_rdf, validate_shapes
+
+        data = graph_data(self)
+        if extra:
+            data += read_rdf(extra)
+        return validate_shapes(data, _shapes_graph(shapes), engine)

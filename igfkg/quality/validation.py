@@ -10,21 +10,35 @@ Claims are blank ``owl:Axiom`` nodes; reports name them by their ``dcterms:ident
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from igfkg.core import resources
-from igfkg.core.errors import DataFileError, ParameterError
-from igfkg.core.namespaces import GRAPH_ONTOLOGY, compact
+from igfkg.core.errors import DataFileError, IgfkgError, ParameterError
+from igfkg.core.namespaces import GRAPH_ONTOLOGY, PREFIXES, compact
 
 if TYPE_CHECKING:
     import rdflib
+    from rdflib.term import Node
 
+    from igfkg.quality.shacl import Report, Result
     from igfkg.store.port import GraphPort
 
-__all__ = ["ValidationReport", "Violation", "validate_data", "validate_graph", "validate_loaded"]
+__all__ = [
+    "REPORT_FORMATS",
+    "ValidationReport",
+    "Violation",
+    "graph_data",
+    "render_report",
+    "report_json",
+    "validate_data",
+    "validate_graph",
+    "validate_loaded",
+    "validate_shapes",
+]
 
 _SH = "http://www.w3.org/ns/shacl#"
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
@@ -200,6 +214,15 @@ def validate_graph(
         report = _fast(kg, engine)
         if report is not None:
             return report
+    data = graph_data(kg, ontology=False)
+    if extra:
+        data += read_rdf(extra)
+    return validate_data(data)
+
+
+def graph_data(kg: GraphPort, *, ontology: bool = True) -> rdflib.Graph:
+    """The union of the named graphs of ``kg`` as one rdflib Graph (without the ontology graph
+    unless ``ontology``)."""
     import rdflib
 
     from igfkg.core.convert import to_rdflib_term
@@ -207,7 +230,7 @@ def validate_graph(
     data = rdflib.Graph()
     for quad in kg.backend.quads():
         graph = quad.graph_name
-        if getattr(graph, "value", None) == GRAPH_ONTOLOGY:
+        if not ontology and getattr(graph, "value", None) == GRAPH_ONTOLOGY:
             continue
         data.add(
             (
@@ -216,6 +239,249 @@ def validate_graph(
                 to_rdflib_term(quad.object),
             )
         )
-    if extra:
-        data += read_rdf(extra)
-    return validate_data(data)
+    return data
+
+
+# -- any data against any shapes (igfkg.quality.shacl) ---------------------------------------
+
+
+def validate_shapes(data: rdflib.Graph, shapes: rdflib.Graph, engine: str = "auto") -> Report:
+    """:func:`igfkg.quality.shacl.validate`, with its refusals as igfkg errors (exit 2): shapes
+    the ``fast`` engine does not compile (the message names the construct), and ill-formed
+    shapes (pySHACL's load errors, SPARQL that does not parse).
+
+    >>> import rdflib
+    >>> shapes = rdflib.Graph().parse(format="turtle", data='''
+    ...   @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+    ...   ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .
+    ... ''')
+    >>> validate_shapes(rdflib.Graph(), shapes, "pyshacl").conforms
+    False
+    """
+    import logging
+
+    import pyparsing
+    import pyshacl.errors
+
+    from igfkg.quality.fastshacl import UnsupportedShapeError
+    from igfkg.quality.shacl import validate
+
+    log = logging.getLogger("pyshacl-validate")  # pySHACL logs its errors to stderr itself
+    quiet, log.disabled = log.disabled, True
+    try:
+        return validate(data, shapes, engine=engine)
+    except IgfkgError:
+        raise
+    except UnsupportedShapeError as error:
+        raise ParameterError(
+            f"the fast engine does not compile these shapes: {error} "
+            "(engine auto validates such shapes with pySHACL)"
+        ) from None
+    except pyshacl.errors.ReportableRuntimeError as error:
+        lines = str(error.message).strip().splitlines() or [type(error).__name__]
+        raise ParameterError(f"ill-formed shapes: {lines[0]}") from None
+    except pyparsing.ParseBaseException as error:  # rdflib's SPARQL parser
+        raise ParameterError(f"ill-formed shapes: a SPARQL query does not parse: {error}") from None
+    finally:
+        log.disabled = quiet
+
+
+REPORT_FORMATS = ("text", "ttl", "jsonld", "json")
+_SHACL = PREFIXES["sh"]
+
+
+def render_report(report: Report, fmt: str = "text") -> str:
+    """A report as ``text`` (for people), ``ttl`` or ``jsonld`` (the W3C ``sh:ValidationReport``
+    graph) or ``json`` (one object per result, terms in N-Triples syntax)."""
+    if fmt == "text":
+        return _text(report)
+    if fmt == "json":
+        return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt in ("ttl", "jsonld"):
+        graph = report.graph()
+        for prefix, iri in PREFIXES.items():
+            graph.bind(prefix, iri)
+        if fmt == "ttl":
+            return str(graph.serialize(format="turtle"))
+        context = dict(PREFIXES)
+        return str(graph.serialize(format="json-ld", context=context, auto_compact=True)) + "\n"
+    raise ParameterError(f"unknown report format {fmt!r}; known: {', '.join(REPORT_FORMATS)}")
+
+
+def report_json(report: Report) -> dict[str, object]:
+    """The report as plain JSON: ``conforms``, ``results`` (``focusNode``, ``resultPath``,
+    ``value``, ``sourceShape``, ``sourceConstraintComponent``, ``resultSeverity``,
+    ``resultMessage``) and ``engines`` (shape -> ``compiled`` or ``pyshacl``). Terms are in
+    N-Triples syntax (``<iri>``, ``_:b0``, ``"5"^^<...#integer>``); IRIs of the SHACL namespace
+    as ``sh:Name``; a complex path in SPARQL property-path syntax; absent values are null."""
+
+    def term(node: Node | None) -> str | None:
+        return None if node is None else _nt(node)
+
+    results = [
+        {
+            "focusNode": term(r.focus),
+            "resultPath": None if r.path is None else _path(report.shapes, r.path, _nt),
+            "value": term(r.value),
+            "sourceShape": term(r.shape),
+            "sourceConstraintComponent": _sh(r.component),
+            "resultSeverity": _sh(r.severity),
+            "resultMessage": list(r.messages),
+        }
+        for r in _sorted(report)
+    ]
+    return {
+        "conforms": report.conforms,
+        "results": results,
+        "engines": {_nt_iri_or_blank(shape): engine for shape, engine in report.engines.items()},
+    }
+
+
+_SEVERITIES = [_SHACL + "Violation", _SHACL + "Warning", _SHACL + "Info"]
+
+
+def _sorted(report: Report) -> list[Result]:
+    """Results in a stable order: by severity (violations first), shape, focus node, path,
+    component, value (blank shapes by the shape that holds them, not by their random ids)."""
+
+    def key(r: Result) -> tuple[int | str, ...]:
+        rank = _SEVERITIES.index(r.severity) if r.severity in _SEVERITIES else len(_SEVERITIES)
+        path = "" if r.path is None else _path(report.shapes, r.path, _nt)
+        value = "" if r.value is None else _nt(r.value)
+        shape = _show_shape(report.shapes, r.shape)
+        return (rank, r.severity, shape, _nt(r.focus), path, r.component, value)
+
+    return sorted(report.results, key=key)
+
+
+def _sh(iri: str) -> str:
+    return "sh:" + iri[len(_SHACL) :] if iri.startswith(_SHACL) else f"<{iri}>"
+
+
+def _nt(node: Node) -> str:
+    """A term in N-Triples syntax."""
+    import rdflib
+
+    if isinstance(node, rdflib.URIRef):
+        return f"<{node}>"
+    if isinstance(node, rdflib.BNode):
+        return f"_:{node}"
+    from igfkg.core.convert import from_rdflib_term
+
+    try:
+        return str(from_rdflib_term(node))  # one line, escaped as N-Triples
+    except (ValueError, TypeError):  # a term pyoxigraph refuses (a bad datatype IRI)
+        return str(node.n3())
+
+
+def _nt_iri_or_blank(shape: str) -> str:
+    # Report.engines is keyed by str(shape): an IRI or a blank node's id
+    return f"<{shape}>" if ":" in shape else f"_:{shape}"
+
+
+def _show(node: Node) -> str:
+    """A term for people: IRIs as CURIEs where a prefix is known, literals with CURIE types."""
+    import rdflib
+
+    if isinstance(node, rdflib.URIRef):
+        short = compact(str(node))
+        return short if short != str(node) else f"<{node}>"
+    if isinstance(node, rdflib.Literal):
+        import pyoxigraph as ox
+
+        text = str(ox.Literal(str(node)))  # quoted and escaped on one line
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype is not None and str(node.datatype) != PREFIXES["xsd"] + "string":
+            return f"{text}^^{_show(node.datatype)}"
+        return text
+    return f"_:{node}"
+
+
+def _path(shapes: rdflib.Graph, path: Node, show: Callable[[Node], str]) -> str:
+    """A SHACL path as a SPARQL property path (``^p``, ``(p/q)``, ``(p|q)``, ``p*``)."""
+    import rdflib
+    import rdflib.collection
+
+    sh = rdflib.Namespace(_SHACL)
+    if not isinstance(path, rdflib.BNode):
+        return show(path)
+    if shapes.value(path, rdflib.RDF.first) is not None:
+        parts = rdflib.collection.Collection(shapes, path)
+        return "(" + "/".join(_path(shapes, p, show) for p in parts) + ")"
+    for key, fmt in (
+        (sh.inversePath, "^{}"),
+        (sh.zeroOrMorePath, "{}*"),
+        (sh.oneOrMorePath, "{}+"),
+        (sh.zeroOrOnePath, "{}?"),
+    ):
+        inner = shapes.value(path, key)
+        if inner is not None:
+            return fmt.format(_path(shapes, inner, show))
+    alternatives = shapes.value(path, sh.alternativePath)
+    if alternatives is not None:
+        parts = rdflib.collection.Collection(shapes, alternatives)
+        return "(" + "|".join(_path(shapes, p, show) for p in parts) + ")"
+    return show(path)
+
+
+def _show_shape(shapes: rdflib.Graph, shape: Node, depth: int = 0) -> str:
+    """A shape for people; a blank property shape through the shape that holds it and its
+    path (``ex:PersonShape / property ex:age``)."""
+    import rdflib
+
+    sh = rdflib.Namespace(_SHACL)
+    if isinstance(shape, rdflib.BNode) and depth < 5:
+        parent = shapes.value(None, sh.property, shape)
+        path = shapes.value(shape, sh.path)
+        if parent is not None and path is not None:
+            return (
+                f"{_show_shape(shapes, parent, depth + 1)} / property {_path(shapes, path, _show)}"
+            )
+    return _show(shape)
+
+
+def _text(report: Report) -> str:
+    results = _sorted(report)
+    counts: dict[str, int] = {}
+    for r in results:
+        level = r.severity.rsplit("#", 1)[-1].lower()
+        counts[level] = counts.get(level, 0) + 1
+    detail = ", ".join(f"{n} {level}{'s' if n != 1 else ''}" for level, n in counts.items())
+    head = "Conforms: yes" if report.conforms else "Conforms: no"
+    lines = [
+        f"{head} ({len(results)} result{'s' if len(results) != 1 else ''}"
+        + (f": {detail})" if detail else ")")
+    ]
+    lines += _engine_lines(report)
+    for r in results:
+        lines.append("")
+        lines.append(f"{r.severity.rsplit('#', 1)[-1]}  {_show_shape(report.shapes, r.shape)}")
+        lines.append(f"    focus node: {_show(r.focus)}")
+        if r.path is not None:
+            lines.append(f"    path:       {_path(report.shapes, r.path, _show)}")
+        if r.value is not None:
+            lines.append(f"    value:      {_show(r.value)}")
+        lines.append(f"    component:  {_show_iri(r.component)}")
+        for message in r.messages:
+            lines.append(f"    message:    {' '.join(message.split())}")
+    return "\n".join(lines) + "\n"
+
+
+def _show_iri(iri: str) -> str:
+    import rdflib
+
+    return _show(rdflib.URIRef(iri))
+
+
+def _engine_lines(report: Report) -> list[str]:
+    """Which engine validated which shapes: one line, or one per engine when mixed."""
+    import rdflib
+
+    by_engine: dict[str, list[str]] = {}
+    for shape, engine in sorted(report.engines.items()):
+        node = rdflib.URIRef(shape) if ":" in shape else rdflib.BNode(shape)
+        by_engine.setdefault(engine, []).append(_show(node))
+    if len(by_engine) == 1:
+        return [f"Engine: {next(iter(by_engine))} for every shape"]
+    return [f"Engine: {engine} for {', '.join(shapes)}" for engine, shapes in by_engine.items()]
