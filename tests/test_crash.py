@@ -164,8 +164,10 @@ def test_killed_ingest_leaves_old_or_new_state(tmp_path: Path, scenario: str) ->
         shutil.rmtree(store)
     # A loaded machine can shift the schedule: a kill landing after the commit is still needed
     # to show the schedule reaches it (one more, late, if none did), and one before it.
-    if "new" not in seen:
-        seen.append(_kill_once(tmp_path, base, path, 1.5 * duration, allowed, old))
+    delay = 1.5 * duration
+    while "new" not in seen and delay < 8 * duration:
+        seen.append(_kill_once(tmp_path, base, path, delay, allowed, old))
+        delay *= 1.6
     assert set(seen) == {"old", "new"}, seen
 
 
@@ -186,5 +188,6 @@ def _kill_once(
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     state = _state(store)
+    shutil.rmtree(store)
     assert state in allowed
     return "old" if state[0] == old[0] else "new"
