@@ -1,0 +1,282 @@
+"""The compiled SHACL engine against pySHACL: the same (focus, path, value, shape, component,
+severity) results on small graphs, family by family; refusals by name; ill-formed shapes."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+
+from igfkg.core.errors import IgfkgError
+from igfkg.quality.fastshacl import UnsupportedShapeError as FastUnsupported
+from igfkg.quality.shacl import validate
+from igfkg.quality.shacl.compiled import ShapesError, UnsupportedShapeError, validate_compiled
+from igfkg.quality.shacl.engine import validate_pyshacl
+from igfkg.quality.shacl.report import Report
+
+PRE = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://x/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+"""
+SH = "http://www.w3.org/ns/shacl#"
+
+DATA = """
+ex:a ex:p ex:b, "x", 3 ; a ex:C ; ex:q ex:b ; ex:n 1, 2 .
+ex:b a ex:D ; ex:p ex:c ; ex:n 5 ; ex:m 4 .
+ex:D rdfs:subClassOf ex:C .
+ex:c ex:p "y"@en, "z"@en, "w"@fr ; ex:q ex:a ; ex:n 2.5, "2"^^xsd:decimal ; ex:m 3 .
+[] ex:p 5 ; a ex:C ; ex:q [ ex:p "deep" ] .
+ex:d ex:r "2002-02-28"^^xsd:date, "2020"^^xsd:gYear, "1"^^xsd:integer, "x"^^ex:T, "s" .
+<http://x/odd%20iri?q=1#f> ex:p "quote \\" and\\nnewline", "tab\\t"@en-GB ; a ex:C .
+"""
+
+
+def _graph(text: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=PRE + text, format="turtle")
+
+
+def _key(report: Report) -> list[tuple[object, ...]]:
+    return sorted(
+        ((r.focus, r.path, r.value, r.shape, r.component, r.severity) for r in report.results),
+        key=str,
+    )
+
+
+def _same(shapes: str, data: str = DATA) -> Report:
+    """Compiled and pySHACL give the same results; the compiled report conforms iff it has
+    no result (pySHACL's allow_warnings says otherwise for warnings)."""
+    d, s = _graph(data), _graph(shapes)
+    compiled = validate_compiled(d, s, fallback=False)
+    reference = validate_pyshacl(d, s)
+    assert _key(compiled) == _key(reference)
+    assert compiled.conforms is (not compiled.results)
+    assert set(compiled.engines.values()) == {"compiled"}
+    return compiled
+
+
+def _components(report: Report) -> set[str]:
+    return {r.component.removeprefix(SH) for r in report.results}
+
+
+def test_targets_all_kinds() -> None:
+    report = _same("""
+        ex:S1 sh:targetNode ex:a, "lit", ex:nowhere ; sh:nodeKind sh:IRI .
+        ex:S2 sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 3 ] .
+        ex:S3 sh:targetSubjectsOf ex:q ; sh:property [ sh:path ex:n ; sh:maxCount 1 ] .
+        ex:S4 sh:targetObjectsOf ex:q ; sh:nodeKind sh:BlankNodeOrLiteral .
+        ex:C2 a rdfs:Class, sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .
+    """)
+    focus = {r.focus for r in report.results}
+    assert rdflib.Literal("lit") in focus  # a literal target node
+    assert any(isinstance(f, rdflib.BNode) for f in focus)  # subclass instance, blank node
+    assert rdflib.URIRef("http://x/b") in focus  # rdfs:subClassOf* in the data
+
+
+def test_implicit_class_target() -> None:
+    report = _same("""
+        ex:C a rdfs:Class, sh:NodeShape ; sh:property [ sh:path ex:n ; sh:minCount 1 ] .
+    """)
+    assert len(report.results) == 2  # the blank node and the odd IRI, both without ex:n
+
+
+def test_paths() -> None:
+    report = _same("""
+        ex:S sh:targetNode ex:a, ex:nowhere, "lit" ;
+          sh:property [ sh:path ( ex:p ex:p ) ; sh:maxCount 2 ] ;
+          sh:property [ sh:path [ sh:inversePath ex:q ] ; sh:nodeKind sh:Literal ] ;
+          sh:property [ sh:path [ sh:alternativePath ( ex:q [ sh:inversePath ex:q ] ) ] ;
+                        sh:maxCount 1 ] ;
+          sh:property [ sh:path [ sh:zeroOrMorePath ex:p ] ; sh:nodeKind sh:IRI ] ;
+          sh:property [ sh:path [ sh:oneOrMorePath ex:p ] ; sh:datatype xsd:string ] ;
+          sh:property [ sh:path [ sh:zeroOrOnePath ex:q ] ; sh:class ex:C ] .
+    """)
+    # zero-length paths reach focus nodes absent from the graph, literals included
+    assert ("lit", "lit") in {(str(r.focus), str(r.value)) for r in report.results}
+    assert rdflib.URIRef("http://x/nowhere") in {r.value for r in report.results}
+
+
+def test_severity_deactivated_and_conforms() -> None:
+    report = _same("""
+        ex:S sh:targetNode ex:a ; sh:severity sh:Warning ; sh:nodeKind sh:Literal .
+        ex:T sh:targetNode ex:a ; sh:severity sh:Info ;
+             sh:property [ sh:path ex:p ; sh:maxCount 0 ; sh:severity sh:Warning ] .
+        ex:U sh:targetNode ex:a ; sh:deactivated true ; sh:nodeKind sh:Literal .
+        ex:V sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:deactivated true ;
+             sh:maxCount 0 ] .
+    """)
+    assert {r.severity.removeprefix(SH) for r in report.results} == {"Warning"}
+    assert report.conforms is False  # a warning is a result: the graph does not conform
+
+
+def test_value_type() -> None:
+    report = _same("""
+        ex:S sh:targetNode ex:a, ex:c, ex:d ;
+          sh:property [ sh:path ex:p ; sh:class ex:C ] ;
+          sh:property [ sh:path ex:r ; sh:datatype xsd:date ] ;
+          sh:property [ sh:path ex:r ; sh:datatype ex:T ] ;
+          sh:property [ sh:path ex:r ; sh:datatype xsd:string ] ;
+          sh:property [ sh:path ex:p ; sh:datatype rdf:langString ] ;
+          sh:property [ sh:path ex:n ; sh:datatype xsd:integer ] ;
+          sh:property [ sh:path ex:p ; sh:nodeKind sh:BlankNodeOrIRI ] ;
+          sh:property [ sh:path ex:p ; sh:nodeKind sh:IRIOrLiteral ] ;
+          sh:property [ sh:path ex:p ; sh:nodeKind sh:BlankNode ] .
+    """)
+    assert _components(report) == {"ClassConstraintComponent", "DatatypeConstraintComponent",
+                                   "NodeKindConstraintComponent"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("literal", "datatype"),
+    [('"abcd"', "xsd:gYear"), ('"2002-02-30"', "xsd:date"), ('"1.5"', "xsd:integer"),
+     ('"maybe"', "xsd:boolean"), ('"2002-13-01T00:00:00"', "xsd:dateTime")],
+)  # fmt: skip
+def test_ill_typed_literals_violate_datatype(literal: str, datatype: str) -> None:
+    # Not compared with pySHACL: it lets some ill-typed literals pass (issue 14).
+    data = _graph(f"ex:a ex:r {literal}^^{datatype} .")
+    shapes = _graph(
+        f"ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:r ; sh:datatype {datatype} ] ."
+    )
+    report = validate_compiled(data, shapes, fallback=False)
+    assert len(report.results) == 1
+    assert not report.conforms
+
+
+def test_well_typed_literal_passes_datatype() -> None:
+    data = _graph('ex:a ex:r "2002-02-28"^^xsd:date, "2020"^^xsd:gYear .')
+    shapes = _graph("ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:r ; "
+                    "sh:or ( [ sh:datatype xsd:date ] [ sh:datatype xsd:gYear ] ) ] .")  # fmt: skip
+    assert validate_compiled(data, shapes, fallback=False).conforms
+
+
+def test_cardinality_and_range() -> None:
+    report = _same("""
+        ex:S sh:targetNode ex:a, ex:b, ex:c, ex:d ;
+          sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:maxCount 2 ] ;
+          sh:property [ sh:path ex:n ; sh:minInclusive 2 ; sh:maxExclusive 5 ] ;
+          sh:property [ sh:path ex:p ; sh:minExclusive 1 ] ;
+          sh:property [ sh:path ex:r ; sh:maxInclusive "2010-01-01"^^xsd:date ] .
+    """)
+    assert "MinInclusiveConstraintComponent" in _components(report)
+
+
+def test_strings() -> None:
+    _same("""
+        ex:S sh:targetNode ex:a, ex:c, <http://x/odd%20iri?q=1#f> ;
+          sh:property [ sh:path ex:p ; sh:minLength 2 ; sh:maxLength 4 ] ;
+          sh:property [ sh:path ex:p ; sh:pattern "^Y|\\"" ; sh:flags "i" ] ;
+          sh:property [ sh:path ex:p ; sh:languageIn ( "en" "de" ) ] ;
+          sh:property [ sh:path ex:p ; sh:uniqueLang true ] .
+    """)
+
+
+def test_property_pairs() -> None:
+    _same("""
+        ex:S sh:targetNode ex:a, ex:b, ex:c ;
+          sh:property [ sh:path ex:p ; sh:equals ex:q ] ;
+          sh:property [ sh:path ex:p ; sh:disjoint ex:q ] ;
+          sh:property [ sh:path ex:n ; sh:lessThan ex:m ] ;
+          sh:property [ sh:path ex:n ; sh:lessThanOrEquals ex:m ] .
+        ex:N sh:targetNode ex:a ; sh:equals ex:q ; sh:disjoint ex:p .
+    """)
+
+
+def test_has_value_in_closed() -> None:
+    report = _same("""
+        ex:S sh:targetNode ex:a, ex:c, ex:d ;
+          sh:property [ sh:path ex:p ; sh:hasValue 3 ] ;
+          sh:property [ sh:path ex:r ; sh:in ( "1"^^xsd:integer "s" ex:b ) ] .
+        ex:T sh:targetNode ex:a, ex:b ; sh:closed true ; sh:ignoredProperties ( rdf:type ) ;
+          sh:property [ sh:path ex:p ] ; sh:property [ sh:path ex:n ] .
+        ex:U sh:targetNode ex:nowhere ; sh:hasValue ex:nowhere ; sh:in ( ex:nowhere ) .
+    """)
+    closed = [r for r in report.results if r.component == SH + "ClosedConstraintComponent"]
+    assert {str(r.path) for r in closed} == {"http://x/q", "http://x/m"}
+
+
+def test_logical_and_shape_based() -> None:
+    _same("""
+        ex:S sh:targetNode ex:a, ex:b, ex:c, "lit" ;
+          sh:not ex:HasQ ; sh:and ( ex:HasP [ sh:nodeKind sh:IRI ] ) ;
+          sh:or ( ex:HasQ [ sh:property [ sh:path ex:m ; sh:minCount 1 ] ] ) ;
+          sh:xone ( ex:HasQ ex:HasP ) ;
+          sh:property [ sh:path ex:p ; sh:node ex:HasP ] .
+        ex:HasP sh:property [ sh:path ex:p ; sh:minCount 1 ] .
+        ex:HasQ sh:property [ sh:path ex:q ; sh:minCount 1 ; sh:class ex:C ] .
+        ex:Nested sh:targetNode ex:a ; sh:property [ sh:path ex:p ;
+          sh:property [ sh:path ex:p ; sh:maxCount 1 ] ] .
+    """)
+
+
+def test_qualified_value_shapes() -> None:
+    _same("""
+        ex:S sh:targetNode ex:a, ex:c ;
+          sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:nodeKind sh:Literal ] ;
+                        sh:qualifiedMinCount 2 ; sh:qualifiedMaxCount 2 ] .
+        ex:D1 sh:targetNode ex:a, ex:c ;
+          sh:property ex:QA, ex:QB .
+        ex:QA sh:path ex:p ; sh:qualifiedValueShape [ sh:datatype xsd:string ] ;
+          sh:qualifiedValueShapesDisjoint true ; sh:qualifiedMinCount 1 .
+        ex:QB sh:path ex:p ; sh:qualifiedValueShape [ sh:nodeKind sh:Literal ] ;
+          sh:qualifiedValueShapesDisjoint true ; sh:qualifiedMaxCount 1 .
+    """)
+
+
+def test_hostile_terms_are_bound_not_pasted() -> None:
+    _same("""
+        ex:S sh:targetNode <http://x/odd%20iri?q=1#f> , "quote \\" and\\nnewline" ;
+          sh:property [ sh:path ex:p ; sh:in ( "quote \\" and\\nnewline" ) ] ;
+          sh:property [ sh:path ex:p ; sh:hasValue "tab\\t"@en-GB ] .
+    """)
+
+
+@pytest.mark.parametrize(
+    ("shapes", "construct"),
+    [("ex:S sh:targetNode ex:a ; sh:hasValue [] .", "sh:hasValue with a blank node"),
+     ("ex:S sh:targetNode ex:a ; sh:in ( [] ) .", "sh:in with a blank-node member"),
+     ("ex:S sh:targetNode ex:a ; sh:node ex:S .", "recursive shape"),
+     ("ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:int ] .",
+      "xsd:int"),
+     ("ex:S sh:targetNode ex:a ; ex:custom 1 .", "<http://x/custom>")],
+)  # fmt: skip
+def test_refused_by_name_and_fallback(shapes: str, construct: str) -> None:
+    data, graph = _graph(DATA), _graph(shapes)
+    with pytest.raises(UnsupportedShapeError, match=construct) as caught:
+        validate(data, graph, engine="fast")
+    assert isinstance(caught.value, FastUnsupported)
+    assert isinstance(caught.value, IgfkgError)
+    assert caught.value.exit_code == 2
+    report = validate(data, graph, engine="auto")
+    assert report.engines["http://x/S"] == "pyshacl"
+    assert _key(report) == _key(validate_pyshacl(data, graph))
+
+
+def test_fallback_mixes_engines_without_duplicates() -> None:
+    data = _graph(DATA)
+    shapes = _graph("""
+        ex:Fast sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxCount 1 ] .
+        ex:Slow sh:targetNode ex:a ; sh:node ex:Used ; ex:custom 1 .
+        ex:Used sh:targetNode ex:b ; sh:property [ sh:path ex:zz ; sh:minCount 1 ] .
+    """)
+    report = validate(data, shapes, engine="auto")
+    assert report.engines["http://x/Fast"] == "compiled"
+    assert report.engines["http://x/Slow"] == report.engines["http://x/Used"] == "pyshacl"
+    assert _key(report) == _key(validate_pyshacl(data, shapes))
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    ['ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount "a" ] .',
+     "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxCount -1 ] .",
+     'ex:S sh:targetNode ex:a ; sh:property [ sh:path "p" ; sh:minCount 1 ] .',
+     "ex:S sh:targetNode ex:a ; sh:property [ sh:path ( ex:p ) ; sh:minCount 1 ] .",
+     "ex:S sh:targetNode ex:a ; sh:property [ sh:path [ sh:inversePath ex:p ; "
+     "sh:zeroOrMorePath ex:p ] ; sh:minCount 1 ] .",
+     "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p, ex:q ; sh:minCount 1 ] .",
+     "ex:S sh:targetNode ex:a ; sh:nodeKind ex:Nope .",
+     'ex:S sh:targetNode ex:a ; sh:datatype "x" .'],
+)  # fmt: skip
+def test_ill_formed_shapes(shapes: str) -> None:
+    for engine in ("fast", "auto"):
+        with pytest.raises(ShapesError) as caught:
+            validate(_graph(DATA), _graph(shapes), engine=engine)
+        assert caught.value.exit_code == 2
