@@ -254,12 +254,14 @@ def test_fallback_mixes_engines_without_duplicates() -> None:
     data = _graph(DATA)
     shapes = _graph("""
         ex:Fast sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxCount 1 ] .
-        ex:Slow sh:targetNode ex:a ; sh:node ex:Used ; ex:custom 1 .
+        ex:Slow sh:targetNode ex:a ; sh:node ex:Used, ex:Helper ; ex:custom 1 .
         ex:Used sh:targetNode ex:b ; sh:property [ sh:path ex:zz ; sh:minCount 1 ] .
+        ex:Helper sh:property [ sh:path ex:p ; sh:maxCount 1 ] .
     """)
     report = validate(data, shapes, engine="auto")
-    assert report.engines["http://x/Fast"] == "compiled"
-    assert report.engines["http://x/Slow"] == report.engines["http://x/Used"] == "pyshacl"
+    # ex:Used is compiled for its own targets and given to pySHACL (targets removed) for ex:Slow
+    assert report.engines["http://x/Fast"] == report.engines["http://x/Used"] == "compiled"
+    assert report.engines["http://x/Slow"] == report.engines["http://x/Helper"] == "pyshacl"
     assert _key(report) == _key(validate_pyshacl(data, shapes))
 
 
@@ -280,3 +282,45 @@ def test_ill_formed_shapes(shapes: str) -> None:
         with pytest.raises(ShapesError) as caught:
             validate(_graph(DATA), _graph(shapes), engine=engine)
         assert caught.value.exit_code == 2
+
+
+def test_literals_oxigraph_would_rewrite_are_refused() -> None:
+    # Oxigraph stores "4.0"^^xsd:decimal as "4": a different RDF term; sh:in must not match 4.0
+    data = _graph("ex:a ex:n 4.0 .")
+    shapes = _graph("ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:n ; sh:in ( 4.0 ) ] .")
+    with pytest.raises(UnsupportedShapeError, match="stored by Oxigraph as another term"):
+        validate(data, shapes, engine="fast")
+    assert validate(data, shapes, engine="auto").conforms
+
+
+def test_data_literals_oxigraph_would_merge_go_to_pyshacl() -> None:
+    data = _graph('ex:a ex:n 4.0, "4.00"^^xsd:decimal .')
+    shapes = _graph("ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:n ; sh:maxCount 1 ] .")
+    with pytest.raises(UnsupportedShapeError, match="one term in Oxigraph"):
+        validate(data, shapes, engine="fast")
+    report = validate(data, shapes, engine="auto")
+    assert set(report.engines.values()) == {"pyshacl"}
+    assert _components(report) == {"MaxCountConstraintComponent"}
+
+
+def test_result_multiplicity() -> None:
+    # one result per parent focus (nested property shapes), per pair (lessThan), per
+    # duplicated language (uniqueLang): the readings of the W3C suite
+    data = _graph("""
+        ex:p1 ex:addr ex:home . ex:p2 ex:addr ex:home . ex:home ex:city "x" .
+        ex:i ex:n 5 ; ex:m 1, 2 ; ex:l "a"@en, "b"@en, "c"@fr, "d"@fr .
+    """)
+    shapes = _graph("""
+        ex:S sh:targetNode ex:p1, ex:p2 ; sh:property [ sh:path ex:addr ;
+            sh:property [ sh:path ex:city ; sh:nodeKind sh:IRI ] ] .
+        ex:T sh:targetNode ex:i ; sh:property [ sh:path ex:n ; sh:lessThan ex:m ] ;
+            sh:property [ sh:path ex:l ; sh:uniqueLang true ] .
+    """)
+    report = validate_compiled(data, shapes, fallback=False)
+    counts = {c: sum(r.component == SH + c for r in report.results) for c in
+              ("NodeKindConstraintComponent", "LessThanConstraintComponent",
+               "UniqueLangConstraintComponent")}  # fmt: skip
+    assert counts == dict.fromkeys(counts, 2)
+    assert {r.focus for r in report.results if "NodeKind" in r.component} == {
+        rdflib.URIRef("http://x/home")
+    }

@@ -69,8 +69,35 @@ def to_ox(node: Node) -> ox.NamedNode | ox.Literal:
     raise UnsupportedShapeError(f"a blank node {name(node)} cannot be bound in a query")
 
 
+def stored_forms(terms: list[ox.Literal]) -> list[ox.Literal]:
+    """Each literal as Oxigraph stores it: it rewrites valid XSD literals to one lexical form
+    ("4.0"^^xsd:decimal becomes "4"), so distinct RDF terms can become one."""
+    scratch = ox.Store()
+    p = ox.NamedNode("urn:igfkg:value")
+    scratch.bulk_extend(ox.Quad(ox.NamedNode(f"urn:igfkg:{i}"), p, x) for i, x in enumerate(terms))
+    out: list[ox.Literal] = list(terms)
+    for quad in scratch.quads_for_pattern(None, p, None):
+        assert isinstance(quad.object, ox.Literal)
+        assert isinstance(quad.subject, ox.NamedNode)
+        out[int(quad.subject.value[10:])] = quad.object
+    return out
+
+
+def _rewritten(term: ox.Literal) -> bool:
+    dt = term.datatype.value
+    return dt.startswith(str(XSD)) and dt != str(XSD.string)
+
+
 def t(node: Node) -> str:
-    return sparql.term(to_ox(node))
+    """A shapes-graph IRI or literal as query text; a literal Oxigraph would rewrite into
+    another term (``4.0`` into ``4``) is refused: it would match the wrong terms."""
+    term = to_ox(node)
+    if isinstance(term, ox.Literal) and _rewritten(term) and stored_forms([term])[0] != term:
+        raise UnsupportedShapeError(
+            f"the literal {name(node)} is stored by Oxigraph as another term"
+            f" ({stored_forms([term])[0]}), so term equality cannot be checked"
+        )
+    return sparql.term(term)
 
 
 class Compiler:
@@ -84,6 +111,8 @@ class Compiler:
     ):
         self.model, self.g = model, g
         self.ill_typed = ill_typed or {}
+        # variables a result is per, besides focus, value and path (kept apart by DISTINCT)
+        self.witness: dict[str, tuple[str, ...]] = {}
         self._n = itertools.count()
         self._stack: list[Node] = []
 
@@ -153,13 +182,14 @@ class Compiler:
     # -- constraints ------------------------------------------------------------------------
     def checks(
         self, shape: Shape, focus: Focus | None, f: str
-    ) -> Iterator[tuple[str, str | None, str | None, Node, Shape]]:
-        """``(pattern, value variable, path variable, component, shape)`` per constraint;
+    ) -> Iterator[tuple[str, str, str | None, str | None, Node, Shape, tuple[str, ...]]]:
+        """``(pattern, focus variable, value variable, path variable, component, shape)`` per
+        constraint;
         the pattern binds ``f`` through ``focus`` (None: ``f`` is bound, inside EXISTS) and
         the variables. Nested property shapes report their own results (spec 4.8.2)."""
         for param, arg in shape.constraints:
             for pattern, value, pathvar, comp in self.constraint(shape, param, arg, focus, f):
-                yield pattern, value, pathvar, SH[comp], shape
+                yield pattern, f, value, pathvar, SH[comp], shape, self.witness.pop(pattern, ())
         for child in [a for p, a in shape.constraints if p == SH.property]:
             sub = self.shape(child)
             if sub.deactivated:
@@ -175,7 +205,9 @@ class Compiler:
                     def inner(x: str, s: Shape = shape, fo: Focus | None = focus) -> str:
                         return self.values(s, f, x, fo)
 
-                    yield from self.checks(sub, inner, self.var())
+                    # one result per parent focus node (the W3C suite's reading)
+                    for *check, extra in self.checks(sub, inner, self.var()):
+                        yield (*check, (*extra, f))  # type: ignore[misc]
             finally:
                 self._stack.pop()
 
@@ -262,15 +294,15 @@ class Compiler:
         elif p == SH.uniqueLang:
             if not arg:
                 return
-            w = self.var()
-            both = f"{self.values(shape, f, v, None)} {self.values(shape, f, w, None)}"
-            same = f'LANG({v}) != "" && LCASE(LANG({v})) = LCASE(LANG({w}))'
-            yield (
-                f"{lead} FILTER EXISTS {{ {both} FILTER(!sameTerm({v}, {w}) && {same}) }}",
-                None,
-                None,
-                comp,
+            # one result per focus node and duplicated language (the W3C suite's reading)
+            w, lang = self.var(), self.var()
+            other = self.values(shape, f, w, None)
+            pattern = (
+                f'{vals} FILTER(LANG({v}) != "") BIND(LCASE(LANG({v})) AS {lang}) FILTER EXISTS'
+                f" {{ {other} FILTER(!sameTerm({v}, {w}) && LCASE(LANG({w})) = {lang}) }}"
             )
+            self.witness[pattern] = (lang,)
+            yield pattern, None, None, comp
         elif p == SH.equals:
             w = self.var()
             yield per_value(f"NOT EXISTS {{ {f} {t(arg)} {v} }}")[0], v, None, comp
@@ -285,7 +317,9 @@ class Compiler:
         elif p in (SH.lessThan, SH.lessThanOrEquals):
             w = self.var()
             op = "<" if p == SH.lessThan else "<="
-            yield f"{vals} {f} {t(arg)} {w} FILTER(!COALESCE({v} {op} {w}, false))", v, None, comp
+            pattern = f"{vals} {f} {t(arg)} {w} FILTER(!COALESCE({v} {op} {w}, false))"
+            self.witness[pattern] = (w,)  # one result per pair (spec 4.5.3)
+            yield pattern, v, None, comp
         elif p == SH.closed:
             if not arg:
                 return
@@ -419,14 +453,17 @@ def _to_rdflib(term: object, literals: dict[ox.Literal, rdflib.Literal]) -> Node
     return rdflib.Literal(term.value, datatype=None if dt == str(XSD.string) else dt)
 
 
+class LiteralCollision(UnsupportedShapeError):
+    """Two data literals Oxigraph stores as one term (``"4.0"`` and ``"4.00"``)."""
+
+
 def _load(
     data: rdflib.Graph,
 ) -> tuple[ox.Store, dict[ox.Literal, rdflib.Literal], dict[str, list[ox.Literal]]]:
-    """The data in an Oxigraph store; the rdflib literal of each Oxigraph literal; the
-    literals rdflib flags ill-typed, per datatype."""
-    store = ox.Store()
-    literals: dict[ox.Literal, rdflib.Literal] = {}
-    ill: dict[str, list[ox.Literal]] = {}
+    """The data in an Oxigraph store; the rdflib literal of each stored literal; the stored
+    literals rdflib flags ill-typed, per datatype. Raises LiteralCollision when distinct
+    literals would become one stored term."""
+    originals: dict[ox.Literal, rdflib.Literal] = {}
 
     def subject(node: Node) -> ox.NamedNode | ox.BlankNode:
         if isinstance(node, rdflib.BNode):
@@ -440,13 +477,25 @@ def _load(
             return subject(node)
         term = to_ox(node)
         assert isinstance(term, ox.Literal)
-        if term not in literals:
-            literals[term] = node
-            if node.ill_typed:
-                ill.setdefault(str(node.datatype), []).append(term)
+        originals.setdefault(term, node)
         return term
 
-    store.bulk_extend(ox.Quad(subject(s), ox.NamedNode(str(p)), conv(o)) for s, p, o in data)
+    quads = [ox.Quad(subject(s), ox.NamedNode(str(p)), conv(o)) for s, p, o in data]
+    typed = [x for x in originals if _rewritten(x)]
+    stored = dict(zip(typed, stored_forms(typed), strict=True))
+    literals: dict[ox.Literal, rdflib.Literal] = {}
+    ill: dict[str, list[ox.Literal]] = {}
+    for term, node in originals.items():
+        key = stored.get(term, term)
+        other = literals.setdefault(key, node)
+        if other is not node:
+            raise LiteralCollision(
+                f"the data literals {name(other)} and {name(node)} are one term in Oxigraph"
+            )
+        if node.ill_typed:
+            ill.setdefault(str(node.datatype), []).append(key)
+    store = ox.Store()
+    store.bulk_extend(quads)
     return store, literals, ill
 
 
@@ -491,7 +540,15 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
     from igfkg.quality.shacl.engine import validate_pyshacl
 
     model = read_shapes(shapes)
-    store, literals, ill = _load(data)
+    try:
+        store, literals, ill = _load(data)
+    except LiteralCollision:
+        if not fallback:
+            raise
+        report = validate_pyshacl(data, shapes)
+        report.conforms = not report.results
+        report.engines = {str(node): "pyshacl" for node in model}
+        return report
     compiler = Compiler(model, shapes, ill)
     queries: list[tuple[str, Shape, str | None, str | None, Node, Shape]] = []
     engines: dict[str, str] = {}
@@ -503,8 +560,10 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
             if focus is None or shape.deactivated:
                 continue
             compiled = []
-            for pattern, value, pathvar, comp, source in compiler.checks(shape, focus, "?this"):
-                select = " ".join(x for x in ("?this", value, pathvar) if x)
+            for pattern, fv, value, pathvar, comp, source, extra in compiler.checks(
+                shape, focus, "?this"
+            ):
+                select = " ".join(x for x in (f"({fv} AS ?focus)", value, pathvar, *extra) if x)
                 compiled.append(
                     (
                         f"SELECT DISTINCT {select} WHERE {{ {pattern} }}",
@@ -530,7 +589,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
                 path = _to_rdflib(row[pathvar[1:]], literals)
             results.append(
                 Result(
-                    focus=_to_rdflib(row["this"], literals),
+                    focus=_to_rdflib(row["focus"], literals),
                     shape=source.node,
                     component=str(comp),
                     severity=str(source.severity),
@@ -541,7 +600,8 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
     conforms = not results
     reach = _closure(shapes, refused)
     for node in model:
-        engines[str(node)] = "pyshacl" if node in reach else "compiled"
+        own = node in refused or (node in reach and not any(q[5].node == node for q in queries))
+        engines[str(node)] = "pyshacl" if own else "compiled"
     if refused:
         sub = validate_pyshacl(data, _subgraph(shapes, refused, reach))
         results.extend(sub.results)
