@@ -324,3 +324,52 @@ def test_result_multiplicity() -> None:
     assert {r.focus for r in report.results if "NodeKind" in r.component} == {
         rdflib.URIRef("http://x/home")
     }
+
+
+SPARQL_SHAPES = """
+ex:S sh:targetNode ex:a, ex:b, ex:c, ex:nowhere ; sh:sparql [
+    sh:prefixes [ sh:declare [ sh:prefix "ex" ; sh:namespace "http://x/"^^xsd:anyURI ] ] ;
+    sh:select \"\"\"SELECT $this ?value WHERE {
+        { FILTER(bound($this)) }  # pre-bound even in a nested group
+        $this ex:p ?value . FILTER(isIRI(?value) || "$this" = "$this")
+        BIND($this AS ?that) FILTER(?that != ex:b)
+    }\"\"\" ] .
+ex:P sh:targetNode ex:a ; sh:path ex:p ; sh:sparql [
+    sh:select \"\"\"SELECT $this ?value WHERE { $this $PATH ?value .
+        { SELECT $this WHERE { $this <http://x/q> ?o } } }\"\"\" ] .
+"""
+
+
+def test_sparql_constraints_pre_bind_this() -> None:
+    report = _same(SPARQL_SHAPES)
+    assert {r.component.removeprefix(SH) for r in report.results} == {"SPARQLConstraintComponent"}
+    assert rdflib.URIRef("http://x/b") not in {r.focus for r in report.results}
+    assert all(r.constraint is not None for r in report.results)
+
+
+@pytest.mark.parametrize(
+    "select",
+    ["SELECT $this WHERE { $this ?p ?o MINUS { $this ?p 1 } }",
+     "SELECT $this WHERE { VALUES ?o { 1 } $this ?p ?o }",
+     "SELECT $this WHERE { SERVICE <http://x/s> { $this ?p ?o } }",
+     "SELECT $this WHERE { { SELECT ?o WHERE { ?s ?p ?o } } }",
+     "SELECT $this WHERE { BIND(1 AS $this) }",
+     "SELECT $this WHERE { $this ?p ?o "],
+)  # fmt: skip
+def test_sparql_constraints_ill_formed(select: str) -> None:
+    shapes = _graph(f'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select """{select}""" ] .')
+    for engine in ("fast", "auto"):
+        with pytest.raises(ShapesError):
+            validate(_graph(DATA), shapes, engine=engine)
+
+
+def test_sparql_constraint_on_blank_focus_goes_to_pyshacl() -> None:
+    shapes = _graph("""ex:S sh:targetClass ex:C ; sh:sparql [ sh:select
+        "SELECT $this WHERE { $this <http://x/p> 5 }" ] .""")
+    data = _graph(DATA)
+    with pytest.raises(UnsupportedShapeError, match="blank-node focus node"):
+        validate(data, shapes, engine="fast")
+    report = validate(data, shapes, engine="auto")
+    assert report.engines["http://x/S"] == "pyshacl"
+    assert _key(report) == _key(validate_pyshacl(data, shapes))
+    assert len(report.results) == 1

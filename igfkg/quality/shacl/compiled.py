@@ -15,8 +15,10 @@ shapes needing a blank node in a query are refused by name.
 ... ''', format="turtle")
 >>> data = rdflib.Graph().parse(data="<http://x/a> <http://x/q> 1 .", format="turtle")
 >>> report = validate_compiled(data, shapes, fallback=False)
->>> report.conforms, [r.component.rsplit("#")[-1] for r in report.results], report.engines
-(False, ['MinCountConstraintComponent'], {'http://x/S': 'compiled'})
+>>> report.conforms, [r.component.rsplit("#")[-1] for r in report.results]
+(False, ['MinCountConstraintComponent'])
+>>> report.engines["http://x/S"]
+'compiled'
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from igfkg.quality.shacl.shapes import (
     name,
     read_shapes,
 )
+from igfkg.quality.shacl.sparql_constraints import SparqlConstraint, substitute
 
 __all__ = ["ShapesError", "UnsupportedShapeError", "validate_compiled"]
 
@@ -113,6 +116,8 @@ class Compiler:
         self.ill_typed = ill_typed or {}
         # variables a result is per, besides focus, value and path (kept apart by DISTINCT)
         self.witness: dict[str, tuple[str, ...]] = {}
+        # SPARQL-based constraints, run per focus node: (shape, constraint, focus, variable)
+        self.sparql_jobs: list[tuple[Shape, SparqlConstraint, Focus, str]] = []
         self._n = itertools.count()
         self._stack: list[Node] = []
 
@@ -221,8 +226,8 @@ class Compiler:
         def per_value(condition: str) -> tuple[str, str, None]:
             return f"{vals} FILTER({condition})", v, None
 
-        name = str(p).rsplit("#", 1)[1]
-        comp = name[0].upper() + name[1:] + "ConstraintComponent"
+        local = str(p).rsplit("#", 1)[1]
+        comp = local[0].upper() + local[1:] + "ConstraintComponent"
         if p == SH["class"]:
             yield (
                 *per_value(f"NOT EXISTS {{ {v} {t(RDF.type)}/{t(RDFS.subClassOf)}* {t(arg)} }}"),
@@ -244,7 +249,7 @@ class Compiler:
                 "maxInclusive": "<=",
                 "minExclusive": ">",
                 "maxExclusive": "<",
-            }[name]
+            }[local]
             yield *per_value(f"!COALESCE({v} {op} {t(arg)}, false)"), comp
         elif p in (SH.minLength, SH.maxLength):
             op = ">=" if p == SH.minLength else "<="
@@ -282,7 +287,7 @@ class Compiler:
                 return
             if n > _MAX_COUNT_VARS:
                 raise UnsupportedShapeError(
-                    f"{shape.node.n3()}: {name} {arg} (above {_MAX_COUNT_VARS - 1})"
+                    f"{shape.node.n3()}: {local} {arg} (above {_MAX_COUNT_VARS - 1})"
                 )
             neg = "NOT " if p == SH.minCount else ""
             yield (
@@ -335,6 +340,18 @@ class Compiler:
             yield from self.qualified(shape, arg, lead, f)
         elif p == SH.property:
             return  # handled by checks()
+        elif p == SH.sparql:
+            if arg.deactivated:
+                return
+            if focus is None:
+                raise UnsupportedShapeError(
+                    f"{name(shape.node)}: sh:sparql in a shape used through another shape"
+                )
+            if "PATH" in arg.variables and not isinstance(shape.path, rdflib.URIRef):
+                raise UnsupportedShapeError(f"{name(shape.node)}: $PATH with a path expression")
+            if "currentShape" in arg.variables and not isinstance(shape.node, rdflib.URIRef):
+                raise UnsupportedShapeError(f"{name(shape.node)}: $currentShape of a blank node")
+            self.sparql_jobs.append((shape, arg, focus, f))
         else:  # pragma: no cover - the shape reader whitelists parameters
             raise UnsupportedShapeError(f"{shape.node.n3()}: {p} is not compiled")
 
@@ -453,7 +470,7 @@ def _to_rdflib(term: object, literals: dict[ox.Literal, rdflib.Literal]) -> Node
     return rdflib.Literal(term.value, datatype=None if dt == str(XSD.string) else dt)
 
 
-class LiteralCollision(UnsupportedShapeError):
+class LiteralCollisionError(UnsupportedShapeError):
     """Two data literals Oxigraph stores as one term (``"4.0"`` and ``"4.00"``)."""
 
 
@@ -461,7 +478,7 @@ def _load(
     data: rdflib.Graph,
 ) -> tuple[ox.Store, dict[ox.Literal, rdflib.Literal], dict[str, list[ox.Literal]]]:
     """The data in an Oxigraph store; the rdflib literal of each stored literal; the stored
-    literals rdflib flags ill-typed, per datatype. Raises LiteralCollision when distinct
+    literals rdflib flags ill-typed, per datatype. Raises LiteralCollisionError when distinct
     literals would become one stored term."""
     originals: dict[ox.Literal, rdflib.Literal] = {}
 
@@ -489,7 +506,7 @@ def _load(
         key = stored.get(term, term)
         other = literals.setdefault(key, node)
         if other is not node:
-            raise LiteralCollision(
+            raise LiteralCollisionError(
                 f"the data literals {name(other)} and {name(node)} are one term in Oxigraph"
             )
         if node.ill_typed:
@@ -514,24 +531,64 @@ def _closure(g: rdflib.Graph, roots: set[Node]) -> set[Node]:
     return seen
 
 
-def _subgraph(g: rdflib.Graph, refused: set[Node], referenced: set[Node]) -> rdflib.Graph:
-    """The refused shapes with every triple, plus the shapes they reference without their
-    targets (so pySHACL does not validate those twice)."""
+def _subgraph(g: rdflib.Graph, compiled: set[Node]) -> rdflib.Graph:
+    """The shapes graph for pySHACL: everything (referenced shapes, custom constraint
+    components, prefixes) except the targets of the shapes validated by compiled checks,
+    so pySHACL validates only the refused shapes' focus nodes."""
     out = rdflib.Graph()
     targets = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
-
-    def copy(node: Node, keep_targets: bool, seen: set[Node]) -> None:
-        for p, o in g.predicate_objects(node):
-            if not keep_targets and (p in targets or (p == RDF.type and o == RDFS.Class)):
-                continue
-            out.add((node, p, o))
-            if isinstance(o, rdflib.BNode) and o not in seen:
-                seen.add(o)
-                copy(o, True, seen)
-
-    for node in referenced:
-        copy(node, node in refused, {node})
+    for s, p, o in g:
+        if s in compiled and (p in targets or (p == RDF.type and o == RDFS.Class)):
+            continue
+        out.add((s, p, o))
     return out
+
+
+def _run_sparql(
+    store: ox.Store,
+    literals: dict[ox.Literal, rdflib.Literal],
+    shape: Shape,
+    constraint: SparqlConstraint,
+    focus: Focus,
+    var: str,
+) -> Iterator[Result]:
+    """One SPARQL-based constraint, per focus node, with $this (and $currentShape, $PATH)
+    substituted by Oxigraph: exact pre-binding (a set-oriented join would differ for
+    queries that test ``bound($this)`` or use it in nested groups)."""
+    nodes = store.query(f"SELECT DISTINCT {var} WHERE {{ {focus(var)} }}")
+    assert isinstance(nodes, ox.QuerySolutions)
+    fixed: dict[str, ox.NamedNode | ox.Literal] = {}
+    if "currentShape" in constraint.variables:
+        fixed["currentShape"] = to_ox(shape.node)
+    if "PATH" in constraint.variables:
+        assert shape.path is not None
+        fixed["PATH"] = to_ox(shape.path)
+    for (node,) in list(nodes):
+        if isinstance(node, ox.BlankNode):
+            raise UnsupportedShapeError(
+                f"{name(shape.node)}: sh:sparql on a blank-node focus node (cannot be written"
+                " into the query)"
+            )
+        assert isinstance(node, ox.NamedNode | ox.Literal)
+        rows = store.query(substitute(constraint.text, {"this": node, **fixed}))
+        assert isinstance(rows, ox.QuerySolutions)
+        for row in rows:
+            if row["failure"] == ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean))):
+                raise ShapesError(f"sh:sparql {name(constraint.node)} reported a failure")
+            value = row["value"]
+            path = row["path"]
+            focus_node = _to_rdflib(node, literals)
+            yield Result(
+                focus=focus_node,
+                shape=shape.node,
+                component=str(SH.SPARQLConstraintComponent),
+                severity=str(shape.severity),
+                path=shape.path if path is None else _to_rdflib(path, literals),
+                value=(focus_node if shape.path is None else None)
+                if value is None
+                else _to_rdflib(value, literals),
+                constraint=constraint.node,
+            )
 
 
 def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: bool) -> Report:
@@ -542,7 +599,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
     model = read_shapes(shapes)
     try:
         store, literals, ill = _load(data)
-    except LiteralCollision:
+    except LiteralCollisionError:
         if not fallback:
             raise
         report = validate_pyshacl(data, shapes)
@@ -553,6 +610,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
     queries: list[tuple[str, Shape, str | None, str | None, Node, Shape]] = []
     engines: dict[str, str] = {}
     refused: set[Node] = set()
+    jobs: list[tuple[Node, Shape, SparqlConstraint, Focus, str]] = []
     for node in model:
         try:
             shape = compiler.shape(node)
@@ -560,6 +618,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
             if focus is None or shape.deactivated:
                 continue
             compiled = []
+            del compiler.sparql_jobs[:]
             for pattern, fv, value, pathvar, comp, source, extra in compiler.checks(
                 shape, focus, "?this"
             ):
@@ -575,11 +634,23 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
                     )
                 )
             queries.extend(compiled)
+            jobs.extend((node, *job) for job in compiler.sparql_jobs)
         except UnsupportedShapeError:
             if not fallback:
                 raise
             refused.add(node)
     results: list[Result] = []
+    for top, shape, constraint, focus, var in jobs:
+        if top in refused:
+            continue
+        try:
+            results.extend(_run_sparql(store, literals, shape, constraint, focus, var))
+        except UnsupportedShapeError:
+            if not fallback:
+                raise
+            refused.add(top)
+            results = [r for r in results if r.shape not in _closure(shapes, {top})]
+    queries = [q for q in queries if q[5].node not in refused]
     for text, source, value, pathvar, comp, _top in queries:
         solutions = store.query(text)
         assert isinstance(solutions, ox.QuerySolutions)
@@ -603,7 +674,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
         own = node in refused or (node in reach and not any(q[5].node == node for q in queries))
         engines[str(node)] = "pyshacl" if own else "compiled"
     if refused:
-        sub = validate_pyshacl(data, _subgraph(shapes, refused, reach))
+        sub = validate_pyshacl(data, _subgraph(shapes, set(model) - refused))
         results.extend(sub.results)
         conforms = conforms and sub.conforms and not sub.results
     return Report(conforms, results, shapes, engines)

@@ -10,7 +10,7 @@ name (:class:`UnsupportedShapeError`); shapes that break the SHACL syntax rules 
 ... ''', format="turtle")
 >>> model = read_shapes(g)
 >>> sorted(len(s.constraints) for s in model.values())
-[0, 1]
+[1, 1]
 """
 
 from __future__ import annotations
@@ -73,8 +73,9 @@ _NODE_KINDS = ("IRI", "BlankNode", "Literal", "BlankNodeOrIRI", "BlankNodeOrLite
 # Parameters a shape may have several values of (each its own constraint); the others at most one.
 _REPEATABLE = (SH["and"], SH["or"], SH.xone, SH.node, SH.property, SH["not"], SH.hasValue,
                SH["class"], SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals,
-               SH.pattern)  # fmt: skip
-PARAMETERS = frozenset((*_INTEGER, *_BOOLEAN, *_IRI, *_VALUE, *_LIST, *_STRING, *_SHAPE))
+               SH.pattern, SH.sparql)  # fmt: skip
+PARAMETERS = frozenset((*_INTEGER, *_BOOLEAN, *_IRI, *_VALUE, *_LIST, *_STRING, *_SHAPE,
+                        SH.sparql))  # fmt: skip
 
 
 @dataclass
@@ -136,7 +137,15 @@ def shape_nodes(g: rdflib.Graph) -> set[Node]:
     for p in (SH["and"], SH["or"], SH.xone):
         for s, head in g.subject_objects(p):
             nodes.update(_list(g, s, p, head))
-    return nodes
+    # SPARQL constraint nodes are not shapes (their sh:deactivated is the constraint's)
+    # unless a target or a shape type makes them shapes too
+    constraints = {
+        c
+        for c in g.objects(None, SH.sparql)
+        if not any((c, p, None) in g for p in _TARGETS)
+        and not any((c, RDF.type, t) in g for t in (SH.NodeShape, SH.PropertyShape))
+    }
+    return nodes - constraints
 
 
 def read_shapes(g: rdflib.Graph) -> dict[Node, Shape | UnsupportedShapeError]:
@@ -156,10 +165,17 @@ def _read(g: rdflib.Graph, node: Node) -> Shape | UnsupportedShapeError:
     refused: UnsupportedShapeError | None = None
     if (node, SH.path, None) in g:
         shape.path = _one(g, node, SH.path)
-        check_path(g, shape.path)
+        try:
+            check_path(g, shape.path)
+        except UnsupportedShapeError as error:
+            refused = error
     for p, o in g.predicate_objects(node):
         if p in PARAMETERS:
-            shape.params[p] = _param(g, node, p, o)
+            try:
+                shape.params[p] = _param(g, node, p, o)
+            except UnsupportedShapeError as error:
+                refused = refused or error
+                continue
             if p in _HELPERS:
                 continue
             if p in _REPEATABLE or p not in dict(shape.constraints):
@@ -184,6 +200,10 @@ def _read(g: rdflib.Graph, node: Node) -> Shape | UnsupportedShapeError:
             shape.severity = o
         elif p in _IGNORED:
             continue
+        elif (node, SH.sparql, node) in g and (
+            p in (SH.select, SH.prefixes) or (p == RDF.type and o == SH.SPARQLConstraint)
+        ):
+            continue  # the shape is its own SPARQL constraint: read by sh:sparql
         else:
             refused = refused or UnsupportedShapeError(
                 f"{_name(node)}: {_name(p)} {_name(o)} is not compiled"
@@ -192,7 +212,6 @@ def _read(g: rdflib.Graph, node: Node) -> Shape | UnsupportedShapeError:
     shape.constraints = [(p, v) for p, v in shape.constraints if p != SH.deactivated]
     if SH.ignoredProperties in shape.params and SH.closed not in shape.params:
         shape.constraints.append((SH.closed, False))
-    qualified = (SH.qualifiedMinCount, SH.qualifiedMaxCount)
     # (a qualified count without sh:qualifiedValueShape has no meaning: ignored, as the W3C
     # suite's core/node/qualified-001 expects)
     for p, value in shape.constraints:
@@ -242,6 +261,10 @@ def _param(g: rdflib.Graph, node: Node, p: Node, o: Node) -> Any:
         ):
             raise ShapesError(f"{bad}: shapes must be IRIs or blank nodes")
         return items
+    if p == SH.sparql:
+        from igfkg.quality.shacl.sparql_constraints import read_constraint
+
+        return read_constraint(g, o)
     if p in _SHAPE and isinstance(o, rdflib.Literal):
         raise ShapesError(f"{bad}: a shape must be an IRI or a blank node")
     return o
