@@ -373,3 +373,32 @@ def test_sparql_constraint_on_blank_focus_goes_to_pyshacl() -> None:
     assert report.engines["http://x/S"] == "pyshacl"
     assert _key(report) == _key(validate_pyshacl(data, shapes))
     assert len(report.results) == 1
+
+
+def test_constant_matching_a_rewritten_data_literal_is_refused() -> None:
+    # the data's 4.0 is stored as "4"^^xsd:decimal by Oxigraph: sh:in must not accept it
+    data = _graph("ex:a ex:n 4.0 .")
+    shapes = _graph(
+        'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:n ; sh:in ( "4"^^xsd:decimal ) ] .'
+    )
+    with pytest.raises(UnsupportedShapeError, match="another literal Oxigraph stores"):
+        validate(data, shapes, engine="fast")
+    report = validate(data, shapes, engine="auto")
+    assert _components(report) == {"InConstraintComponent"}
+
+
+def test_pattern_oxigraph_cannot_run_is_refused() -> None:
+    shapes = _graph(
+        'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:pattern "(a)\\\\1" ] .'
+    )
+    with pytest.raises(UnsupportedShapeError, match="sh:pattern"):
+        validate(_graph(DATA), shapes, engine="fast")
+
+
+def test_language_tags_keep_their_case() -> None:
+    data = _graph('ex:a ex:p "x"@en-GB .')
+    shapes = _graph("ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxLength 0 ] .")
+    (result,) = validate_compiled(data, shapes, fallback=False).results
+    assert result.value == rdflib.Literal("x", lang="en-GB")
+    assert isinstance(result.value, rdflib.Literal)
+    assert result.value.language == "en-GB"

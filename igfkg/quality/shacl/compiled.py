@@ -111,8 +111,10 @@ class Compiler:
         model: dict[Node, Shape | UnsupportedShapeError],
         g: rdflib.Graph,
         ill_typed: dict[str, list[ox.Literal]] | None = None,
+        rewritten: set[ox.Literal] | None = None,
     ):
         self.model, self.g = model, g
+        self.rewritten = rewritten or set()
         self.ill_typed = ill_typed or {}
         # variables a result is per, besides focus, value and path (kept apart by DISTINCT)
         self.witness: dict[str, tuple[str, ...]] = {}
@@ -120,6 +122,28 @@ class Compiler:
         self.sparql_jobs: list[tuple[Shape, SparqlConstraint, Focus, str]] = []
         self._n = itertools.count()
         self._stack: list[Node] = []
+
+    def const(self, node: Node) -> str:
+        """A shapes-graph constant compared by term equality (sh:in, sh:hasValue,
+        sh:targetNode); refused when a data literal Oxigraph rewrote would be taken for it."""
+        text = t(node)
+        if isinstance(node, rdflib.Literal) and to_ox(node) in self.rewritten:
+            raise UnsupportedShapeError(
+                f"{name(node)}: the data holds another literal Oxigraph stores as this one"
+            )
+        return text
+
+    def regex(self, pattern: str, flags: str | None) -> str:
+        """The REGEX arguments; refused unless Oxigraph's regex engine compiles them."""
+        args = t(rdflib.Literal(pattern)) + (f", {t(rdflib.Literal(flags))}" if flags else "")
+        probe = ox.Store().query(f'SELECT (REGEX("", {args}) AS ?ok) {{}}')
+        assert isinstance(probe, ox.QuerySolutions)
+        if next(iter(probe))["ok"] is None:
+            raise UnsupportedShapeError(
+                f"sh:pattern {name(rdflib.Literal(pattern))}: a regular expression Oxigraph"
+                " does not run"
+            )
+        return args
 
     def var(self) -> str:
         return f"?v{next(self._n)}"
@@ -257,13 +281,13 @@ class Compiler:
             yield *per_value(cond), comp
         elif p == SH.pattern:
             flags = shape.params.get(SH.flags)
-            args = t(rdflib.Literal(arg)) + (f", {t(rdflib.Literal(flags))}" if flags else "")
+            args = self.regex(arg, flags)
             yield *per_value(f"!COALESCE(!isBlank({v}) && REGEX(STR({v}), {args}), false)"), comp
         elif p == SH.languageIn:
             tests = [f"langMatches(LANG({v}), {t(rdflib.Literal(str(x)))})" for x in arg]
             yield *per_value(f"!COALESCE({' || '.join(tests) or 'false'}, false)"), comp
         elif p == SH["in"]:
-            tests = [f"sameTerm({v}, {t(x)})" for x in arg]
+            tests = [f"sameTerm({v}, {self.const(x)})" for x in arg]
             yield *per_value(f"!({' || '.join(tests) or 'false'})"), comp
         elif p == SH.node:
             yield *per_value(f"EXISTS {{ {self.violates(arg, v)} }}"), comp
@@ -280,7 +304,12 @@ class Compiler:
             yield *per_value(f"({' + '.join(tests) or '0'}) != 1"), comp
         elif p == SH.hasValue:
             w = self.var()
-            yield f"{lead} FILTER NOT EXISTS {{ {self.has(shape, f, t(arg))} }}", None, None, comp
+            yield (
+                f"{lead} FILTER NOT EXISTS {{ {self.has(shape, f, self.const(arg))} }}",
+                None,
+                None,
+                comp,
+            )
         elif p in (SH.minCount, SH.maxCount):
             n = int(arg) if p == SH.minCount else int(arg) + 1
             if n == 0:
@@ -442,7 +471,7 @@ class Compiler:
             parts = []
             nodes = [o for p, o in targets if p == SH.targetNode]
             if nodes:
-                parts.append(f"VALUES {x} {{ {' '.join(t(n) for n in nodes)} }}")
+                parts.append(f"VALUES {x} {{ {' '.join(self.const(n) for n in nodes)} }}")
             for p, o in targets:
                 if p == SH.targetClass:
                     parts.append(f"{x} {t(RDF.type)}/{t(RDFS.subClassOf)}* {t(o)}")
@@ -476,9 +505,13 @@ class LiteralCollisionError(UnsupportedShapeError):
 
 def _load(
     data: rdflib.Graph,
-) -> tuple[ox.Store, dict[ox.Literal, rdflib.Literal], dict[str, list[ox.Literal]]]:
+) -> tuple[
+    ox.Store, dict[ox.Literal, rdflib.Literal], dict[str, list[ox.Literal]], set[ox.Literal]
+]:
     """The data in an Oxigraph store; the rdflib literal of each stored literal; the stored
-    literals rdflib flags ill-typed, per datatype. Raises LiteralCollisionError when distinct
+    literals rdflib flags ill-typed, per datatype; the stored literals Oxigraph rewrote
+    (``"4.0"`` stored as ``"4"``: a constant ``4`` must not match them). Raises
+    LiteralCollisionError when distinct
     literals would become one stored term."""
     originals: dict[ox.Literal, rdflib.Literal] = {}
 
@@ -502,8 +535,16 @@ def _load(
     stored = dict(zip(typed, stored_forms(typed), strict=True))
     literals: dict[ox.Literal, rdflib.Literal] = {}
     ill: dict[str, list[ox.Literal]] = {}
+    rewritten: set[ox.Literal] = set()
     for term, node in originals.items():
         key = stored.get(term, term)
+        if term.language and term.language != term.language.lower():
+            # Oxigraph lowers language tags; RDF compares them case-insensitively
+            key = ox.Literal(term.value, language=term.language.lower())
+            literals.setdefault(key, node)
+            continue
+        if key != term:
+            rewritten.add(key)
         other = literals.setdefault(key, node)
         if other is not node:
             raise LiteralCollisionError(
@@ -513,7 +554,7 @@ def _load(
             ill.setdefault(str(node.datatype), []).append(key)
     store = ox.Store()
     store.bulk_extend(quads)
-    return store, literals, ill
+    return store, literals, ill, rewritten
 
 
 def _closure(g: rdflib.Graph, roots: set[Node]) -> set[Node]:
@@ -598,7 +639,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
 
     model = read_shapes(shapes)
     try:
-        store, literals, ill = _load(data)
+        store, literals, ill, rewritten = _load(data)
     except LiteralCollisionError:
         if not fallback:
             raise
@@ -606,7 +647,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
         report.conforms = not report.results
         report.engines = {str(node): "pyshacl" for node in model}
         return report
-    compiler = Compiler(model, shapes, ill)
+    compiler = Compiler(model, shapes, ill, rewritten)
     queries: list[tuple[str, Shape, str | None, str | None, Node, Shape]] = []
     engines: dict[str, str] = {}
     refused: set[Node] = set()
