@@ -402,3 +402,15 @@ def test_language_tags_keep_their_case() -> None:
     assert result.value == rdflib.Literal("x", lang="en-GB")
     assert isinstance(result.value, rdflib.Literal)
     assert result.value.language == "en-GB"
+
+
+def test_ill_typed_literal_rdflib_merged_with_a_well_typed_one_goes_to_pyshacl() -> None:
+    # rdflib reads "none"^^xsd:boolean as "false" (flagged ill-typed): next to a real
+    # "false" the two cannot be told apart, so the compiled engine does not guess
+    data = _graph('ex:a ex:r "none"^^xsd:boolean . ex:b ex:r false .')
+    shapes = _graph(
+        "ex:S sh:targetNode ex:a, ex:b ; sh:property [ sh:path ex:r ; sh:datatype xsd:boolean ] ."
+    )
+    with pytest.raises(UnsupportedShapeError, match="both ill-typed and well-typed"):
+        validate(data, shapes, engine="fast")
+    assert set(validate(data, shapes, engine="auto").engines.values()) == {"pyshacl"}

@@ -527,7 +527,14 @@ def _load(
             return subject(node)
         term = to_ox(node)
         assert isinstance(term, ox.Literal)
-        originals.setdefault(term, node)
+        if originals.setdefault(term, node) is not node and node.ill_typed != (
+            originals[term].ill_typed
+        ):
+            # rdflib rewrote an ill-typed literal ("none"^^xsd:boolean) into the lexical form
+            # of a well-typed one ("false"): two RDF terms rdflib no longer tells apart
+            raise LiteralCollisionError(
+                f"the data literal {name(node)} is both ill-typed and well-typed in rdflib"
+            )
         return term
 
     quads = [ox.Quad(subject(s), ox.NamedNode(str(p)), conv(o)) for s, p, o in data]
