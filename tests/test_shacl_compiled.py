@@ -414,3 +414,18 @@ def test_ill_typed_literal_rdflib_merged_with_a_well_typed_one_goes_to_pyshacl()
     with pytest.raises(UnsupportedShapeError, match="both ill-typed and well-typed"):
         validate(data, shapes, engine="fast")
     assert set(validate(data, shapes, engine="auto").engines.values()) == {"pyshacl"}
+
+
+def test_existence_shortcut_for_counts_matches_pyshacl() -> None:
+    # minCount 1 / maxCount 0 test one step instead of the closure: same answers
+    _same("""
+        ex:S sh:targetNode ex:a, ex:b, ex:c, ex:nowhere, "lit" ;
+          sh:property [ sh:path [ sh:oneOrMorePath ex:q ] ; sh:minCount 1 ] ;
+          sh:property [ sh:path ( ex:p [ sh:oneOrMorePath ex:p ] ) ; sh:minCount 1 ] ;
+          sh:property [ sh:path ( ex:q [ sh:zeroOrMorePath ex:zz ] ) ; sh:maxCount 0 ] ;
+          sh:property [ sh:path [ sh:alternativePath ( ex:m [ sh:zeroOrOnePath ex:zz ] ) ] ;
+                        sh:minCount 1 ] ;
+          sh:property [ sh:path [ sh:alternativePath ( ex:m [ sh:oneOrMorePath ex:n ] ) ] ;
+                        sh:maxCount 0 ] ;
+          sh:property [ sh:path [ sh:inversePath [ sh:oneOrMorePath ex:q ] ] ; sh:minCount 1 ] .
+    """)

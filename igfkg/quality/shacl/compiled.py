@@ -176,6 +176,28 @@ class Compiler:
         suffix = suffixes[p]  # type: ignore[index]
         return f"({inner}{suffix})", suffix != "+" or zero
 
+    def reach(self, path: Node) -> str | None:
+        """A path with a value exactly when ``path`` has one, cheaper to test (None: it
+        always has one). Only the last step changes: ``s/x+`` has a value iff ``s/x`` has
+        one, ``s/x*`` and ``s/x?`` iff ``s`` has one (zero steps reach the node itself)."""
+        g = self.g
+        if isinstance(path, rdflib.URIRef):
+            return t(path)
+        if (path, RDF.first, None) in g:
+            *head, last = list(Collection(g, path))
+            tail = self.reach(last)
+            steps = [self.path(x)[0] for x in head] + ([tail] if tail else [])
+            return "(" + "/".join(steps) + ")" if steps else None
+        (p, o), *_ = g.predicate_objects(path)
+        if p == SH.alternativePath:
+            tails = [self.reach(x) for x in Collection(g, o)]
+            return None if None in tails else "(" + "|".join(str(x) for x in tails) + ")"
+        if p in (SH.zeroOrMorePath, SH.zeroOrOnePath):
+            return None
+        if p == SH.oneOrMorePath:
+            return self.reach(o)
+        return self.path(path)[0]
+
     def values(self, shape: Shape, f: str, v: str, focus: Focus | None) -> str:
         """A pattern binding ``v`` to each value node of ``f`` (``f`` bound by ``focus``, or
         already bound when ``focus`` is None: inside EXISTS)."""
@@ -396,6 +418,10 @@ class Compiler:
     def distinct(self, shape: Shape, f: str, n: int, test: Callable[[str], str] | None) -> str:
         """A pattern with a solution iff ``f`` has ``n`` distinct value nodes (passing
         ``test``)."""
+        if n == 1 and test is None and shape.path is not None:
+            # any value at all: the cheaper path (no transitive closure for p+)
+            tail = self.reach(shape.path)
+            return "FILTER(true)" if tail is None else f"{f} {tail} {self.var()}"
         vs = [self.var() for _ in range(n)]
         parts = [self.values(shape, f, x, None) for x in vs]
         if test:
