@@ -50,12 +50,36 @@ from igfkg.quality.shacl.sparql_constraints import SparqlConstraint, substitute
 
 __all__ = ["ShapesError", "UnsupportedShapeError", "validate_compiled"]
 
-# Datatypes whose lexical rules Oxigraph's casts check exactly (a cast of an ill-formed
-# lexical form is unbound); other XSD datatypes are refused, non-XSD ones compared by IRI.
-CHECKED = frozenset(XSD[n] for n in (
-    "string", "boolean", "integer", "decimal", "double", "float", "date", "dateTime", "time",
-    "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay", "duration", "dayTimeDuration",
-    "yearMonthDuration"))  # fmt: skip
+# Datatypes whose lexical rules are checked exactly: by a regular expression of the XSD
+# lexical space where Oxigraph's casts are narrower (its integers and decimals are 64/128-bit:
+# a cast of a valid 10^30 fails), else by an Oxigraph cast (unbound for an ill-formed form);
+# bounded integer types add their range. Other XSD datatypes are refused, non-XSD ones are
+# compared by IRI only.
+_INT = r"^[+-]?[0-9]+$"
+LEXICAL: dict[Node, str] = {
+    XSD.integer: _INT,
+    XSD.decimal: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
+    XSD.double: r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$",
+    XSD.float: r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$",
+    XSD.boolean: r"^(true|false|1|0)$",
+    XSD.nonNegativeInteger: r"^(\+?[0-9]+|-0+)$",
+    XSD.positiveInteger: r"^\+?0*[1-9][0-9]*$",
+    XSD.nonPositiveInteger: r"^(-[0-9]+|\+?0+)$",
+    XSD.negativeInteger: r"^-0*[1-9][0-9]*$",
+}
+RANGES: dict[Node, tuple[int, int]] = {
+    XSD.long: (-(2**63), 2**63 - 1),
+    XSD.int: (-(2**31), 2**31 - 1),
+    XSD.short: (-32768, 32767),
+    XSD.byte: (-128, 127),
+    XSD.unsignedInt: (0, 2**32 - 1),
+    XSD.unsignedShort: (0, 65535),
+    XSD.unsignedByte: (0, 255),
+}
+CAST = frozenset(XSD[n] for n in (
+    "date", "dateTime", "time", "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay",
+    "duration", "dayTimeDuration", "yearMonthDuration"))  # fmt: skip
+CHECKED = frozenset((XSD.string, *LEXICAL, *RANGES, *CAST))
 _MAX_COUNT_VARS = 8  # counts are patterns of n distinct variables; larger counts are refused
 
 Focus = Callable[[str], str]  # a pattern binding the given variable to each focus node
@@ -112,9 +136,11 @@ class Compiler:
         g: rdflib.Graph,
         ill_typed: dict[str, list[ox.Literal]] | None = None,
         rewritten: set[ox.Literal] | None = None,
+        retyped: set[str] | None = None,
     ):
         self.model, self.g = model, g
         self.rewritten = rewritten or set()
+        self.retyped = retyped or set()
         self.ill_typed = ill_typed or {}
         # variables a result is per, besides focus, value and path (kept apart by DISTINCT)
         self.witness: dict[str, tuple[str, ...]] = {}
@@ -469,13 +495,28 @@ class Compiler:
     def datatype(self, v: str, dt: Node) -> str:
         if dt == RDF.langString:
             return f'isLiteral({v}) && LANG({v}) != ""'
+        if str(dt) in self.retyped:
+            raise UnsupportedShapeError(
+                f"sh:datatype {name(dt)}: the data holds literals Oxigraph stores with"
+                " another datatype (xsd:byte as xsd:integer, ...)"
+            )
         same = f"isLiteral({v}) && sameTerm(DATATYPE({v}), {t(dt)})"
         if str(dt).startswith(str(XSD)):
             if dt not in CHECKED:
                 raise UnsupportedShapeError(f"sh:datatype {name(dt)}: lexical form not checked")
             if dt == XSD.string:
                 return f'{same} && LANG({v}) = ""'
-            check = f"{same} && sameTerm(DATATYPE({t(dt)}(STR({v}))), {t(dt)})"
+            if dt in LEXICAL:
+                check = f"{same} && REGEX(STR({v}), {t(rdflib.Literal(LEXICAL[dt]))})"
+            elif dt in RANGES:
+                low, high = RANGES[dt]
+                number = f"{t(XSD.integer)}(STR({v}))"
+                check = (
+                    f"{same} && REGEX(STR({v}), {t(rdflib.Literal(_INT))})"
+                    f" && {number} >= {low} && {number} <= {high}"
+                )
+            else:
+                check = f"{same} && sameTerm(DATATYPE({t(dt)}(STR({v}))), {t(dt)})"
             # rdflib rewrites some ill-typed lexical forms ("maybe"^^xsd:boolean becomes
             # "false") but flags them: those literals are named.
             bad = [f" && !sameTerm({v}, {sparql.term(x)})" for x in self.ill_typed.get(str(dt), [])]
@@ -532,11 +573,16 @@ class LiteralCollisionError(UnsupportedShapeError):
 def _load(
     data: rdflib.Graph,
 ) -> tuple[
-    ox.Store, dict[ox.Literal, rdflib.Literal], dict[str, list[ox.Literal]], set[ox.Literal]
+    ox.Store,
+    dict[ox.Literal, rdflib.Literal],
+    dict[str, list[ox.Literal]],
+    set[ox.Literal],
+    set[str],
 ]:
     """The data in an Oxigraph store; the rdflib literal of each stored literal; the stored
     literals rdflib flags ill-typed, per datatype; the stored literals Oxigraph rewrote
-    (``"4.0"`` stored as ``"4"``: a constant ``4`` must not match them). Raises
+    (``"4.0"`` stored as ``"4"``: a constant ``4`` must not match them); the datatypes
+    Oxigraph changes (``xsd:byte`` literals are stored as ``xsd:integer``). Raises
     LiteralCollisionError when distinct
     literals would become one stored term."""
     originals: dict[ox.Literal, rdflib.Literal] = {}
@@ -569,6 +615,7 @@ def _load(
     literals: dict[ox.Literal, rdflib.Literal] = {}
     ill: dict[str, list[ox.Literal]] = {}
     rewritten: set[ox.Literal] = set()
+    retyped: set[str] = set()
     for term, node in originals.items():
         key = stored.get(term, term)
         if term.language and term.language != term.language.lower():
@@ -578,6 +625,8 @@ def _load(
             continue
         if key != term:
             rewritten.add(key)
+            if key.datatype != term.datatype:  # "-5"^^xsd:byte is stored as xsd:integer
+                retyped.update((term.datatype.value, key.datatype.value))
         other = literals.setdefault(key, node)
         if other is not node:
             raise LiteralCollisionError(
@@ -587,7 +636,7 @@ def _load(
             ill.setdefault(str(node.datatype), []).append(key)
     store = ox.Store()
     store.bulk_extend(quads)
-    return store, literals, ill, rewritten
+    return store, literals, ill, rewritten, retyped
 
 
 def _closure(g: rdflib.Graph, roots: set[Node]) -> set[Node]:
@@ -672,7 +721,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
 
     model = read_shapes(shapes)
     try:
-        store, literals, ill, rewritten = _load(data)
+        store, literals, ill, rewritten, retyped = _load(data)
     except LiteralCollisionError:
         if not fallback:
             raise
@@ -680,7 +729,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
         report.conforms = not report.results
         report.engines = {str(node): "pyshacl" for node in model}
         return report
-    compiler = Compiler(model, shapes, ill, rewritten)
+    compiler = Compiler(model, shapes, ill, rewritten, retyped)
     queries: list[tuple[str, Shape, str | None, str | None, Node, Shape]] = []
     engines: dict[str, str] = {}
     refused: set[Node] = set()
