@@ -19,7 +19,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "igfkg"
 RQ_FILES = sorted(PACKAGE.rglob("sparql/*.rq"))
 # The SHACL compiler generates SPARQL from shapes: its templates are structure, and every term
 # in them goes through igfkg.core.sparql.term (checked IRIs and literals, never blank nodes).
-GENERATORS = {"quality/fastshacl.py"}
+GENERATORS = {
+    "quality/fastshacl.py",
+    # the SHACL compiler: its query templates are structure, terms bound via sparql.term
+    "quality/shacl/compiled.py",
+}
 _KEYWORDS = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE)\b[^\n]*\{")
 
 

@@ -39,7 +39,8 @@ def validate_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     results = []
-    for node in graph.subjects(rdflib.RDF.type, sh.ValidationResult):
+    # The report's own results only: sh:detail results nested under sh:node are not results.
+    for node in graph.objects(None, sh.result):
         results.append(
             Result(
                 focus=graph.value(node, sh.focusNode),
