@@ -246,8 +246,11 @@ def test_fast_engine_refusal_exit_2_names_the_construct(files: dict[str, Path]) 
     )
     assert (code, out) == (2, "")
     assert err.count("\n") == 1
-    assert err.startswith("igfkg: error: the fast engine does not compile these shapes: ")
-    assert " ".join(str(refusal.value).split()) in err  # the engine's own words, naming it
+    assert err.startswith("igfkg: error: ")
+    # The engine's own words, naming the shape and the construct (blank-node ids differ).
+    assert "sh:target" in str(refusal.value)
+    assert "<http://example.org/S>: sh:target " in err
+    assert err.rstrip().endswith("is not compiled")
     code, _, _ = run("validate", str(files["good.ttl"]), "--shapes", str(shapes))
     assert code == 1  # auto validates it (with pySHACL): ex:a has no ex:name
 

@@ -326,7 +326,7 @@ def report_json(report: Report) -> dict[str, object]:
             "sourceShape": term(r.shape),
             "sourceConstraintComponent": _sh(r.component),
             "resultSeverity": _sh(r.severity),
-            "resultMessage": list(r.messages),
+            "resultMessage": [str(m) for m in r.messages],
         }
         for r in _sorted(report)
     ]

@@ -639,6 +639,28 @@ def _load(
     return store, literals, ill, rewritten, retyped
 
 
+def _messages(g: rdflib.Graph, *nodes: Node | None) -> tuple[rdflib.Literal, ...]:
+    """The sh:message values of the first of ``nodes`` that has any (a SPARQL constraint's
+    own, else its shape's), as SHACL copies them into sh:resultMessage."""
+    for node in nodes:
+        if node is None:
+            continue
+        found = sorted(
+            (m for m in g.objects(node, SH.message) if isinstance(m, rdflib.Literal)),
+            key=lambda m: (str(m), m.language or ""),
+        )
+        if found:
+            return tuple(found)
+    return ()
+
+
+def _templated(g: rdflib.Graph, nodes: set[Node]) -> bool:
+    """True if a message of these shapes (or their SPARQL constraints) has a {$var}/{?var}
+    template, which the compiled engine does not fill."""
+    holders = set(nodes) | {c for n in nodes for c in g.objects(n, SH.sparql)}
+    return any("{$" in str(m) or "{?" in str(m) for n in holders for m in g.objects(n, SH.message))
+
+
 def _closure(g: rdflib.Graph, roots: set[Node]) -> set[Node]:
     """Shapes reachable from ``roots`` through shape-taking parameters."""
     seen, todo = set(roots), list(roots)
@@ -674,6 +696,7 @@ def _run_sparql(
     constraint: SparqlConstraint,
     focus: Focus,
     var: str,
+    shapes: rdflib.Graph,
 ) -> Iterator[Result]:
     """One SPARQL-based constraint, per focus node, with $this (and $currentShape, $PATH)
     substituted by Oxigraph: exact pre-binding (a set-oriented join would differ for
@@ -711,6 +734,7 @@ def _run_sparql(
                 if value is None
                 else _to_rdflib(value, literals),
                 constraint=constraint.node,
+                messages=_messages(shapes, constraint.node, shape.node),
             )
 
 
@@ -736,6 +760,8 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
     jobs: list[tuple[Node, Shape, SparqlConstraint, Focus, str]] = []
     for node in model:
         try:
+            if _templated(shapes, _closure(shapes, {node})):
+                raise UnsupportedShapeError(f"{name(node)}: sh:message with {{$...}} templates")
             shape = compiler.shape(node)
             focus = compiler.focus(shape)
             if focus is None or shape.deactivated:
@@ -767,7 +793,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
         if top in refused:
             continue
         try:
-            results.extend(_run_sparql(store, literals, shape, constraint, focus, var))
+            results.extend(_run_sparql(store, literals, shape, constraint, focus, var, shapes))
         except UnsupportedShapeError:
             if not fallback:
                 raise
@@ -789,6 +815,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
                     severity=str(source.severity),
                     path=path,
                     value=None if value is None else _to_rdflib(row[value[1:]], literals),
+                    messages=_messages(shapes, source.node),
                 )
             )
     conforms = not results

@@ -35,23 +35,41 @@ def validate_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
     import rdflib
 
     sh = rdflib.Namespace(SH)
-    conforms, graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
+    from igfkg.quality.shacl.shapes import ShapesError, UnsupportedShapeError
+
+    try:
+        conforms, graph, text = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        )
+    except NotImplementedError as error:  # e.g. $shapesGraph: a refusal, not bad input
+        raise UnsupportedShapeError(f"pySHACL does not support these shapes: {error}") from None
+    if not isinstance(graph, rdflib.Graph):  # pySHACL returns its failure for ill-formed shapes
+        message = " ".join(str(getattr(graph, "message", text)).split())
+        raise ShapesError(f"ill-formed shapes: {message}")
     results = []
     # The report's own results only: sh:detail results nested under sh:node are not results.
     for node in graph.objects(None, sh.result):
         results.append(
             Result(
-                focus=graph.value(node, sh.focusNode),
-                shape=graph.value(node, sh.sourceShape),
+                focus=graph.value(node, sh.focusNode),  # type: ignore[arg-type]
+                shape=graph.value(node, sh.sourceShape),  # type: ignore[arg-type]
                 component=str(graph.value(node, sh.sourceConstraintComponent)),
                 severity=str(graph.value(node, sh.resultSeverity)),
                 path=graph.value(node, sh.resultPath),
                 value=graph.value(node, sh.value),
-                messages=tuple(sorted(str(m) for m in graph.objects(node, sh.resultMessage))),
+                messages=tuple(
+                    sorted(
+                        (
+                            m
+                            for m in graph.objects(node, sh.resultMessage)
+                            if isinstance(m, rdflib.Literal)
+                        ),
+                        key=lambda m: (str(m), m.language or ""),
+                    )
+                ),
                 constraint=graph.value(node, sh.sourceConstraint),
             )
         )
     engines = {str(s): "pyshacl" for s in shapes.subjects(rdflib.RDF.type, sh.NodeShape)}
-    return Report(bool(conforms), results, shapes, engines)
+    del conforms  # allow_warnings makes warning-only reports "conform"; SHACL says they do not
+    return Report(not results, results, shapes, engines)

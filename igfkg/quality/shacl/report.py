@@ -31,7 +31,7 @@ class Result:
     severity: str = SH + "Violation"
     path: Node | None = None
     value: Node | None = None
-    messages: tuple[str, ...] = ()
+    messages: tuple[rdflib.Literal, ...] = ()  # sh:resultMessage, language tags kept
     constraint: Node | None = None  # sh:sourceConstraint (SPARQL-based constraints)
 
 
@@ -74,7 +74,7 @@ class Report:
             if result.constraint is not None:
                 g.add((node, sh.sourceConstraint, result.constraint))
             for message in result.messages:
-                g.add((node, sh.resultMessage, rdflib.Literal(message)))
+                g.add((node, sh.resultMessage, message))
         return g
 
 
