@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from igfkg.core import sparql
+from igfkg.core.errors import ParameterError
 from igfkg.core.namespaces import compact
 from igfkg.quality.validation import ValidationReport, Violation, shapes_graph
 
@@ -69,8 +70,8 @@ _KNOWN = {
 }
 
 
-class UnsupportedShapeError(ValueError):
-    """A SHACL construct the fast path does not compile."""
+class UnsupportedShapeError(ParameterError):
+    """A SHACL construct the fast path does not compile (exit 2, naming it)."""
 
 
 @dataclass
