@@ -19,13 +19,12 @@ from igfkg.core import resources, sparql
 from igfkg.core.errors import ConfigError, ParameterError
 from igfkg.core.iri import iri_node
 from igfkg.core.namespaces import (
-    GRAPH_KB,
     GRAPH_ONTOLOGY,
     expand_curie,
 )
 from igfkg.core.results import Result, Term
 from igfkg.explore import names
-from igfkg.store.base import Backend
+from igfkg.store.base import Backend, load_bundled
 from igfkg.store.oxigraph import OxigraphBackend
 from igfkg.store.rdflibstore import RdflibBackend
 
@@ -179,10 +178,7 @@ class KnowledgeGraph:
 
     def load_bundled(self) -> None:
         """Load the bundled ontology and knowledge base into their named graphs."""
-        for path in resources.ontology_files():
-            self.backend.load_file(path, GRAPH_ONTOLOGY)
-        for path in resources.kb_files():
-            self.backend.load_file(path, GRAPH_KB)
+        load_bundled(self.backend)
         self.changed()
 
     def load(self, path: str | Path, *, graph: str, fmt: str | None = None) -> None:

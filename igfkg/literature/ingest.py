@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.core import resources, sparql
+from igfkg.core import sparql
 from igfkg.core.errors import ConfigError
-from igfkg.core.namespaces import GRAPH_KB, GRAPH_ONTOLOGY, GRAPH_SOURCES
+from igfkg.core.namespaces import GRAPH_SOURCES
 from igfkg.core.rdfwriter import XSD, iri, literal
 from igfkg.literature.index import (
     INDEX_GRAPH,
@@ -47,6 +47,7 @@ from igfkg.literature.index import (
     recount_updates,
 )
 from igfkg.literature.pubmed import Article, Deletion, read_records
+from igfkg.store.base import load_bundled
 from igfkg.store.oxigraph import OxigraphBackend
 
 if TYPE_CHECKING:
@@ -697,10 +698,7 @@ def _open_store(path: Path, *, seeded: bool = False) -> OxigraphBackend:
     (the KB's MeSH mappings decide what the literature index counts)."""
     backend = OxigraphBackend(path)
     if seeded and backend.is_empty():
-        for source in resources.ontology_files():
-            backend.load_file(source, GRAPH_ONTOLOGY)
-        for source in resources.kb_files():
-            backend.load_file(source, GRAPH_KB)
+        load_bundled(backend)
     return backend
 
 

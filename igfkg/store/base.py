@@ -10,32 +10,18 @@ from typing import Any, ClassVar
 
 import pyoxigraph as ox
 
-from igfkg.core import sparql
+from igfkg.core import resources, sparql
 from igfkg.core.errors import QueryError
+from igfkg.core.namespaces import GRAPH_KB, GRAPH_ONTOLOGY
 from igfkg.core.results import Result, Term
 from igfkg.store.formats import OX_FORMATS, QUAD_FORMATS, rdf_format
 from igfkg.store.guard import current_limits, vet
 from igfkg.store.port import Capabilities
 
-__all__ = ["Backend", "check_read_only"]
+__all__ = ["Backend", "load_bundled"]
 
 _NAMED_GRAPHS = sparql.load("igfkg.store", "named-graphs")
 _HAS_GRAPH = sparql.load("igfkg.store", "has-graph")
-
-
-def check_read_only(query: str) -> None:
-    """Raise ReadOnlyError for a SPARQL update or a federated (SERVICE) query, decided from
-    the parsed query (:func:`igfkg.store.guard.vet`): read-only commands answer from this graph
-    and never reach other hosts.
-
-    >>> check_read_only('SELECT * WHERE { ?s ?p "SERVICE" }')
-    >>> check_read_only("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
-    ... # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    igfkg.core.errors.ReadOnlyError: SPARQL SERVICE (federated queries) is refused: ...
-    """
-    vet(query)
 
 
 class Backend(ABC):
@@ -170,3 +156,11 @@ def _bounded(rows: Iterable[Any]) -> list[Any]:
             limits.check_time()
         limits.check_rows(len(out))
     return out
+
+
+def load_bundled(backend: Backend) -> None:
+    """Load the bundled ontology and knowledge base into their named graphs of ``backend``."""
+    for path in resources.ontology_files():
+        backend.load_file(path, GRAPH_ONTOLOGY)
+    for path in resources.kb_files():
+        backend.load_file(path, GRAPH_KB)
