@@ -112,12 +112,10 @@ def validate_files(
     from igfkg.quality.validation import ENGINES, validate_loaded
 
     if shapes is not None:
-        from igfkg.quality.validation import ontology_graph, read_rdf, validate_shapes
+        from igfkg.quality.validation import validate_shapes
 
-        data = read_rdf(paths)
-        if with_ontology:
-            data += ontology_graph()
-        return validate_shapes(data, _shapes_graph(shapes), engine)
+        files = [*paths, *(resources.ontology_files() if with_ontology else [])]
+        return validate_shapes(files, _shapes_graph(shapes), engine)
     if engine not in ENGINES:
         raise ParameterError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     kg = open("oxigraph:", bundled=False)

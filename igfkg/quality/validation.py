@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from igfkg.core import resources
-from igfkg.core.errors import DataFileError, IgfkgError, ParameterError
+from igfkg.core.errors import IgfkgError, ParameterError
 from igfkg.core.namespaces import GRAPH_ONTOLOGY, PREFIXES, compact
 
 if TYPE_CHECKING:
@@ -148,29 +148,9 @@ def validate_data(data: rdflib.Graph, ontology: rdflib.Graph | None = None) -> V
 
 def read_rdf(paths: Iterable[Path]) -> rdflib.Graph:
     """Parse RDF files into one rdflib Graph; a syntax error names file, line and column."""
-    import pyoxigraph as ox
-    import rdflib
+    from igfkg.quality.shacl.data import Data
 
-    from igfkg.store.formats import OX_FORMATS, rdf_format, syntax_error
-
-    out = rdflib.Graph()
-    for path in paths:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise DataFileError(str(path), error.strerror or str(error)) from None
-        try:
-            triples = ox.serialize(
-                [
-                    ox.Triple(q.subject, q.predicate, q.object)
-                    for q in ox.parse(data, format=OX_FORMATS[rdf_format(path)])
-                ],
-                format=ox.RdfFormat.N_TRIPLES,
-            )
-        except SyntaxError as error:
-            raise syntax_error(str(path), error) from None
-        out.parse(data=triples or b"", format="nt")
-    return out
+    return Data(list(paths)).graph()
 
 
 ENGINES = ("auto", "fast", "pyshacl")
@@ -245,7 +225,9 @@ def graph_data(kg: GraphPort, *, ontology: bool = True) -> rdflib.Graph:
 # -- any data against any shapes (igfkg.quality.shacl) ---------------------------------------
 
 
-def validate_shapes(data: rdflib.Graph, shapes: rdflib.Graph, engine: str = "auto") -> Report:
+def validate_shapes(
+    data: rdflib.Graph | list[Path], shapes: rdflib.Graph, engine: str = "auto"
+) -> Report:
     """:func:`igfkg.quality.shacl.validate`, with its refusals as igfkg errors (exit 2): shapes
     the ``fast`` engine does not compile (the message names the construct), and ill-formed
     shapes (pySHACL's load errors, SPARQL that does not parse).

@@ -7,13 +7,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from igfkg.core.errors import DataFileError, ParameterError
 
-__all__ = ["OX_FORMATS", "QUAD_FORMATS", "parse_quads", "rdf_format", "syntax_error"]
+__all__ = [
+    "OX_FORMATS",
+    "QUAD_FORMATS",
+    "file_triples",
+    "parse_quads",
+    "rdf_format",
+    "syntax_error",
+]
 
 _EXTENSIONS = {
     "ttl": "ttl",
@@ -61,7 +69,11 @@ OX_FORMATS = {
 
 def syntax_error(source: str, error: SyntaxError) -> DataFileError:
     """A DataFileError naming the file, line and column of a parser's SyntaxError."""
-    message = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(error.msg))
+    message = re.sub(
+        r"^Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: ",
+        "",
+        str(error.msg),
+    )
     return DataFileError(source, message, error.lineno, error.offset)
 
 
@@ -85,3 +97,25 @@ def parse_quads(data: bytes, fmt: str, graph: str | None, source: str = "<data>"
     if fmt in QUAD_FORMATS:
         return [q for q in parsed if isinstance(q, ox.Quad)]
     return [ox.Quad(t.subject, t.predicate, t.object, target) for t in parsed]
+
+
+def file_triples(paths: Iterable[Path]) -> Iterator[ox.Triple]:
+    """The triples of RDF files (of quad files: every graph's), streamed as parsed, literals
+    in their lexical form as written; blank nodes renamed per file. An unreadable file or a
+    syntax error raises DataFileError naming the file (and line and column).
+
+    >>> list(file_triples([Path("missing.ttl")]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    igfkg.core.errors.DataFileError: missing.ttl: No such file or directory
+    """
+    for path in paths:
+        fmt = OX_FORMATS[rdf_format(path)]
+        try:
+            with Path(path).open("rb") as stream:
+                for item in ox.parse(stream, format=fmt, rename_blank_nodes=True):
+                    yield ox.Triple(item.subject, item.predicate, item.object)
+        except OSError as error:
+            raise DataFileError(str(path), error.strerror or str(error)) from None
+        except SyntaxError as error:
+            raise syntax_error(str(path), error) from None

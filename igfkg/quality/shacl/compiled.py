@@ -33,6 +33,14 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from igfkg.core import sparql
+from igfkg.quality.shacl.data import (
+    Data,
+    LiteralCollisionError,
+    Loaded,
+    rewritable,
+    stored_forms,
+    to_ox,
+)
 from igfkg.quality.shacl.report import Report, Result
 from igfkg.quality.shacl.shapes import (
     RDF,
@@ -85,41 +93,11 @@ _MAX_COUNT_VARS = 8  # counts are patterns of n distinct variables; larger count
 Focus = Callable[[str], str]  # a pattern binding the given variable to each focus node
 
 
-def to_ox(node: Node) -> ox.NamedNode | ox.Literal:
-    """An IRI or literal of the shapes graph as a pyoxigraph term (blank nodes refused)."""
-    if isinstance(node, rdflib.URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, rdflib.Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
-    raise UnsupportedShapeError(f"a blank node {name(node)} cannot be bound in a query")
-
-
-def stored_forms(terms: list[ox.Literal]) -> list[ox.Literal]:
-    """Each literal as Oxigraph stores it: it rewrites valid XSD literals to one lexical form
-    ("4.0"^^xsd:decimal becomes "4"), so distinct RDF terms can become one."""
-    scratch = ox.Store()
-    p = ox.NamedNode("urn:igfkg:value")
-    scratch.bulk_extend(ox.Quad(ox.NamedNode(f"urn:igfkg:{i}"), p, x) for i, x in enumerate(terms))
-    out: list[ox.Literal] = list(terms)
-    for quad in scratch.quads_for_pattern(None, p, None):
-        assert isinstance(quad.object, ox.Literal)
-        assert isinstance(quad.subject, ox.NamedNode)
-        out[int(quad.subject.value[10:])] = quad.object
-    return out
-
-
-def _rewritten(term: ox.Literal) -> bool:
-    dt = term.datatype.value
-    return dt.startswith(str(XSD)) and dt != str(XSD.string)
-
-
 def t(node: Node) -> str:
     """A shapes-graph IRI or literal as query text; a literal Oxigraph would rewrite into
     another term (``4.0`` into ``4``) is refused: it would match the wrong terms."""
     term = to_ox(node)
-    if isinstance(term, ox.Literal) and _rewritten(term) and stored_forms([term])[0] != term:
+    if isinstance(term, ox.Literal) and rewritable(term) and stored_forms([term])[0] != term:
         raise UnsupportedShapeError(
             f"the literal {name(node)} is stored by Oxigraph as another term"
             f" ({stored_forms([term])[0]}), so term equality cannot be checked"
@@ -551,94 +529,6 @@ class Compiler:
         return pattern
 
 
-def _to_rdflib(term: object, literals: dict[ox.Literal, rdflib.Literal]) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    assert isinstance(term, ox.Literal)
-    found = literals.get(term)
-    if found is not None:
-        return found
-    dt = term.datatype.value
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    return rdflib.Literal(term.value, datatype=None if dt == str(XSD.string) else dt)
-
-
-class LiteralCollisionError(UnsupportedShapeError):
-    """Two data literals Oxigraph stores as one term (``"4.0"`` and ``"4.00"``)."""
-
-
-def _load(
-    data: rdflib.Graph,
-) -> tuple[
-    ox.Store,
-    dict[ox.Literal, rdflib.Literal],
-    dict[str, list[ox.Literal]],
-    set[ox.Literal],
-    set[str],
-]:
-    """The data in an Oxigraph store; the rdflib literal of each stored literal; the stored
-    literals rdflib flags ill-typed, per datatype; the stored literals Oxigraph rewrote
-    (``"4.0"`` stored as ``"4"``: a constant ``4`` must not match them); the datatypes
-    Oxigraph changes (``xsd:byte`` literals are stored as ``xsd:integer``). Raises
-    LiteralCollisionError when distinct
-    literals would become one stored term."""
-    originals: dict[ox.Literal, rdflib.Literal] = {}
-
-    def subject(node: Node) -> ox.NamedNode | ox.BlankNode:
-        if isinstance(node, rdflib.BNode):
-            return ox.BlankNode(str(node))
-        if isinstance(node, rdflib.URIRef):
-            return ox.NamedNode(str(node))
-        raise ValueError(f"{name(node)} is not an RDF subject")
-
-    def conv(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        if not isinstance(node, rdflib.Literal):
-            return subject(node)
-        term = to_ox(node)
-        assert isinstance(term, ox.Literal)
-        if originals.setdefault(term, node) is not node and node.ill_typed != (
-            originals[term].ill_typed
-        ):
-            # rdflib rewrote an ill-typed literal ("none"^^xsd:boolean) into the lexical form
-            # of a well-typed one ("false"): two RDF terms rdflib no longer tells apart
-            raise LiteralCollisionError(
-                f"the data literal {name(node)} is both ill-typed and well-typed in rdflib"
-            )
-        return term
-
-    quads = [ox.Quad(subject(s), ox.NamedNode(str(p)), conv(o)) for s, p, o in data]
-    typed = [x for x in originals if _rewritten(x)]
-    stored = dict(zip(typed, stored_forms(typed), strict=True))
-    literals: dict[ox.Literal, rdflib.Literal] = {}
-    ill: dict[str, list[ox.Literal]] = {}
-    rewritten: set[ox.Literal] = set()
-    retyped: set[str] = set()
-    for term, node in originals.items():
-        key = stored.get(term, term)
-        if term.language and term.language != term.language.lower():
-            # Oxigraph lowers language tags; RDF compares them case-insensitively
-            key = ox.Literal(term.value, language=term.language.lower())
-            literals.setdefault(key, node)
-            continue
-        if key != term:
-            rewritten.add(key)
-            if key.datatype != term.datatype:  # "-5"^^xsd:byte is stored as xsd:integer
-                retyped.update((term.datatype.value, key.datatype.value))
-        other = literals.setdefault(key, node)
-        if other is not node:
-            raise LiteralCollisionError(
-                f"the data literals {name(other)} and {name(node)} are one term in Oxigraph"
-            )
-        if node.ill_typed:
-            ill.setdefault(str(node.datatype), []).append(key)
-    store = ox.Store()
-    store.bulk_extend(quads)
-    return store, literals, ill, rewritten, retyped
-
-
 def _messages(g: rdflib.Graph, *nodes: Node | None) -> tuple[rdflib.Literal, ...]:
     """The sh:message values of the first of ``nodes`` that has any (a SPARQL constraint's
     own, else its shape's), as SHACL copies them into sh:resultMessage."""
@@ -690,8 +580,7 @@ def _subgraph(g: rdflib.Graph, compiled: set[Node]) -> rdflib.Graph:
 
 
 def _run_sparql(
-    store: ox.Store,
-    literals: dict[ox.Literal, rdflib.Literal],
+    loaded: Loaded,
     shape: Shape,
     constraint: SparqlConstraint,
     focus: Focus,
@@ -701,6 +590,7 @@ def _run_sparql(
     """One SPARQL-based constraint, per focus node, with $this (and $currentShape, $PATH)
     substituted by Oxigraph: exact pre-binding (a set-oriented join would differ for
     queries that test ``bound($this)`` or use it in nested groups)."""
+    store = loaded.store
     nodes = store.query(f"SELECT DISTINCT {var} WHERE {{ {focus(var)} }}")
     assert isinstance(nodes, ox.QuerySolutions)
     fixed: dict[str, ox.NamedNode | ox.Literal] = {}
@@ -723,37 +613,40 @@ def _run_sparql(
                 raise ShapesError(f"sh:sparql {name(constraint.node)} reported a failure")
             value = row["value"]
             path = row["path"]
-            focus_node = _to_rdflib(node, literals)
+            focus_node = loaded.term(node)
             yield Result(
                 focus=focus_node,
                 shape=shape.node,
                 component=str(SH.SPARQLConstraintComponent),
                 severity=str(shape.severity),
-                path=shape.path if path is None else _to_rdflib(path, literals),
+                path=shape.path if path is None else loaded.term(path),
                 value=(focus_node if shape.path is None else None)
                 if value is None
-                else _to_rdflib(value, literals),
+                else loaded.term(value),
                 constraint=constraint.node,
                 messages=_messages(shapes, constraint.node, shape.node),
             )
 
 
-def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: bool) -> Report:
+def validate_compiled(data: rdflib.Graph | Data, shapes: rdflib.Graph, *, fallback: bool) -> Report:
     """Validate with compiled checks; shapes that do not compile go to pySHACL if
     ``fallback``, else raise UnsupportedShapeError naming the construct."""
     from igfkg.quality.shacl.engine import validate_pyshacl
 
+    if not isinstance(data, Data):
+        data = Data(data)
     model = read_shapes(shapes)
     try:
-        store, literals, ill, rewritten, retyped = _load(data)
+        loaded = data.load()
     except LiteralCollisionError:
         if not fallback:
             raise
-        report = validate_pyshacl(data, shapes)
+        report = validate_pyshacl(data.graph(), shapes)
         report.conforms = not report.results
         report.engines = {str(node): "pyshacl" for node in model}
         return report
-    compiler = Compiler(model, shapes, ill, rewritten, retyped)
+    compiler = Compiler(model, shapes, loaded.ill, loaded.rewritten, loaded.retyped)
+    store = loaded.store
     queries: list[tuple[str, Shape, str | None, str | None, Node, Shape]] = []
     engines: dict[str, str] = {}
     refused: set[Node] = set()
@@ -793,7 +686,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
         if top in refused:
             continue
         try:
-            results.extend(_run_sparql(store, literals, shape, constraint, focus, var, shapes))
+            results.extend(_run_sparql(loaded, shape, constraint, focus, var, shapes))
         except UnsupportedShapeError:
             if not fallback:
                 raise
@@ -806,15 +699,15 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
         for row in solutions:
             path: Node | None = source.path
             if pathvar:
-                path = _to_rdflib(row[pathvar[1:]], literals)
+                path = loaded.term(row[pathvar[1:]])
             results.append(
                 Result(
-                    focus=_to_rdflib(row["focus"], literals),
+                    focus=loaded.term(row["focus"]),
                     shape=source.node,
                     component=str(comp),
                     severity=str(source.severity),
                     path=path,
-                    value=None if value is None else _to_rdflib(row[value[1:]], literals),
+                    value=None if value is None else loaded.term(row[value[1:]]),
                     messages=_messages(shapes, source.node),
                 )
             )
@@ -824,7 +717,7 @@ def validate_compiled(data: rdflib.Graph, shapes: rdflib.Graph, *, fallback: boo
         own = node in refused or (node in reach and not any(q[5].node == node for q in queries))
         engines[str(node)] = "pyshacl" if own else "compiled"
     if refused:
-        sub = validate_pyshacl(data, _subgraph(shapes, set(model) - refused))
+        sub = validate_pyshacl(data.graph(), _subgraph(shapes, set(model) - refused))
         results.extend(sub.results)
         conforms = conforms and sub.conforms and not sub.results
     return Report(conforms, results, shapes, engines)

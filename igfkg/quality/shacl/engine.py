@@ -4,26 +4,32 @@ the rest, the report saying which)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from pathlib import Path
+
+import rdflib
 
 from igfkg.core.errors import ParameterError
+from igfkg.quality.shacl.data import Data
 from igfkg.quality.shacl.report import SH, Report, Result
-
-if TYPE_CHECKING:
-    import rdflib
 
 __all__ = ["ENGINES", "validate", "validate_pyshacl"]
 
 ENGINES = ("auto", "fast", "pyshacl")
 
 
-def validate(data: rdflib.Graph, shapes: rdflib.Graph, *, engine: str = "auto") -> Report:
-    """Validate ``data`` against ``shapes`` (both rdflib graphs; the data graph should hold any
-    class hierarchy the shapes rely on: SHACL follows ``rdfs:subClassOf`` in the data)."""
+def validate(
+    data: rdflib.Graph | Sequence[Path] | Data, shapes: rdflib.Graph, *, engine: str = "auto"
+) -> Report:
+    """Validate ``data`` (an rdflib graph or RDF files) against ``shapes``. The data should
+    hold any class hierarchy the shapes rely on: SHACL follows ``rdfs:subClassOf`` in the
+    data. Files are read by Oxigraph, and by rdflib only if pySHACL validates some shape."""
     if engine not in ENGINES:
         raise ParameterError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    if not isinstance(data, Data):
+        data = Data(data)
     if engine == "pyshacl":
-        return validate_pyshacl(data, shapes)
+        return validate_pyshacl(data.graph(), shapes)
     from igfkg.quality.shacl.compiled import validate_compiled
 
     return validate_compiled(data, shapes, fallback=engine == "auto")
@@ -32,7 +38,6 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph, *, engine: str = "auto") 
 def validate_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
     """pySHACL's report, read into :class:`Result` objects."""
     import pyshacl
-    import rdflib
 
     sh = rdflib.Namespace(SH)
     from igfkg.quality.shacl.shapes import ShapesError, UnsupportedShapeError
