@@ -114,7 +114,10 @@ def file_triples(paths: Iterable[Path]) -> Iterator[ox.Triple]:
         try:
             with Path(path).open("rb") as stream:
                 for item in ox.parse(stream, format=fmt, rename_blank_nodes=True):
-                    yield ox.Triple(item.subject, item.predicate, item.object)
+                    if isinstance(item, ox.Quad):
+                        yield ox.Triple(item.subject, item.predicate, item.object)
+                    else:
+                        yield item
         except OSError as error:
             raise DataFileError(str(path), error.strerror or str(error)) from None
         except SyntaxError as error:

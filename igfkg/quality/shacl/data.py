@@ -17,6 +17,7 @@ wrong terms are refused.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from igfkg.quality.shacl.shapes import XSD, UnsupportedShapeError, name
 
 __all__ = ["Data", "LiteralCollisionError", "Loaded", "rewritable", "stored_forms", "to_ox"]
 
-_CHUNK = 100_000  # triples per bulk insert when streaming files
+_CHUNK = 100_000  # triples per bulk insert when streaming quad files
 
 
 class LiteralCollisionError(UnsupportedShapeError):
@@ -102,29 +103,42 @@ class Loaded:
         found = self.literals.get(term)
         return found if found is not None else _rdflib_literal(term)
 
-    def note(self, written: Iterable[tuple[ox.Literal, rdflib.Literal]]) -> None:
-        """Record written literals (each with its rdflib form) against their stored forms.
-        Raises LiteralCollisionError when two written literals become one stored term."""
-        pairs = list(written)
-        typed = [x for x, _ in pairs if rewritable(x)]
+    def note(
+        self,
+        written: Iterable[ox.Literal],
+        originals: dict[ox.Literal, rdflib.Literal] | None = None,
+    ) -> None:
+        """Record written literals against their stored forms: in ``literals`` all of them
+        with ``originals`` (rdflib's terms, whose ill-typed flags go to ``ill``), else only
+        those stored in another form. Raises LiteralCollisionError when two written literals
+        become one stored term."""
+        terms = list(written)
+        typed = [x for x in terms if rewritable(x)]
         stored = dict(zip(typed, stored_forms(typed), strict=True))
-        for term, node in pairs:
+        seen: dict[ox.Literal, ox.Literal] = {}
+        for term in terms:
             key = stored.get(term, term)
-            if term.language and term.language != term.language.lower():
+            language = term.language
+            lowered = bool(language and language != language.lower())
+            if language and lowered:
                 # Oxigraph lowers language tags; RDF compares them case-insensitively
-                key = ox.Literal(term.value, language=term.language.lower())
-                self.literals.setdefault(key, node)
-                continue
-            if key != term:
+                key = ox.Literal(term.value, language=language.lower())
+            elif key != term:
                 self.rewritten.add(key)
                 if key.datatype != term.datatype:  # "-5"^^xsd:byte is stored as xsd:integer
                     self.retyped.update((term.datatype.value, key.datatype.value))
-            other = self.literals.setdefault(key, node)
-            if other is not node:
+            node = originals[term] if originals is not None else None
+            if originals is not None or key != term:
+                self.literals.setdefault(key, node or _rdflib_literal(term))
+            if lowered:
+                continue
+            other = seen.setdefault(key, term)
+            if other != term:
                 raise LiteralCollisionError(
-                    f"the data literals {name(other)} and {name(node)} are one term in Oxigraph"
+                    f"the data literals {name(_rdflib_literal(other))} and"
+                    f" {name(_rdflib_literal(term))} are one term in Oxigraph"
                 )
-            if node.ill_typed:
+            if node is not None and node.ill_typed:
                 self.ill.setdefault(str(node.datatype), []).append(key)
 
 
@@ -138,6 +152,7 @@ class Data:
     def __init__(self, source: rdflib.Graph | Sequence[Path]):
         self.files: list[Path] | None = None
         self._graph: rdflib.Graph | None = None
+        self._loaded: Loaded | None = None
         if isinstance(source, rdflib.Graph):
             self._graph = source
         else:
@@ -157,28 +172,67 @@ class Data:
         return self._graph
 
     def load(self) -> Loaded:
-        """The data in a fresh Oxigraph store. Raises LiteralCollisionError when distinct data
-        literals would become one stored term."""
+        """The data in an Oxigraph store (loaded on first use; validations only read it).
+        Raises LiteralCollisionError when distinct data literals would become one stored
+        term."""
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded
+
+    def _load(self) -> Loaded:
         if self.files is None:
             return _load_graph(self.graph())
-        from igfkg.store.formats import file_triples
+        from igfkg.store.formats import QUAD_FORMATS, file_triples, rdf_format, syntax_error
 
         loaded = Loaded(ox.Store())
         written: set[ox.Literal] = set()
-        for chunk in _chunks(file_triples(self.files)):
-            for triple in chunk:
-                obj = triple.object
-                if isinstance(obj, ox.Literal) and (
-                    rewritable(obj) or (obj.language and obj.language != obj.language.lower())
-                ):
-                    written.add(obj)
-            loaded.store.bulk_extend(ox.Quad(*triple) for triple in chunk)
+        for path in self.files:
+            triples = file_triples([path])
+            if rdf_format(path) in QUAD_FORMATS:  # every graph's triples, in the default graph
+                for chunk in _chunks(triples):
+                    written.update(_noted(t.object for t in chunk))
+                    loaded.store.bulk_extend(ox.Quad(*t) for t in chunk)
+                continue
+            # Oxigraph's bulk loader (blank nodes renamed per load; it releases the GIL) in a
+            # thread, while this one collects the literals as written (and reports a syntax
+            # error with its line)
+            failed: list[SyntaxError] = []
+            thread = threading.Thread(target=_bulk_load, args=(loaded.store, path, failed))
+            thread.start()
+            try:
+                written.update(_noted(t.object for t in triples))
+            finally:
+                thread.join()
+            if failed:
+                raise syntax_error(str(path), failed[0])
         # Oxigraph keeps ill-formed literals as written, so none is taken for a valid one
-        loaded.note((x, _rdflib_literal(x)) for x in written)
-        loaded.literals = {
-            k: v for k, v in loaded.literals.items() if k in loaded.rewritten or k.language
-        }
+        loaded.note(written)
         return loaded
+
+
+def _bulk_load(store: ox.Store, path: Path, failed: list[SyntaxError]) -> None:
+    from igfkg.store.formats import OX_FORMATS, rdf_format
+
+    try:
+        store.bulk_load(path=path, format=OX_FORMATS[rdf_format(path)])
+    except SyntaxError as error:
+        failed.append(error)
+
+
+def _noted(objects: Iterable[object]) -> Iterator[ox.Literal]:
+    """The literals Oxigraph may store in another form: XSD-typed (not xsd:string), or with
+    a language tag that is not lower case."""
+    xsd, string = str(XSD), str(XSD.string)
+    for o in objects:
+        if type(o) is ox.Literal:
+            language = o.language
+            if language:
+                if language != language.lower():
+                    yield o
+                continue
+            dt = o.datatype.value
+            if dt != string and dt.startswith(xsd):
+                yield o
 
 
 def _chunks(triples: Iterator[ox.Triple]) -> Iterator[list[ox.Triple]]:
@@ -213,6 +267,6 @@ def _load_graph(data: rdflib.Graph) -> Loaded:
 
     quads = [ox.Quad(subject(s), ox.NamedNode(str(p)), conv(o)) for s, p, o in data]
     loaded = Loaded(ox.Store())
-    loaded.note(originals.items())
+    loaded.note(originals, originals)
     loaded.store.bulk_extend(quads)
     return loaded

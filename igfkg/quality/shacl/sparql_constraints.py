@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -27,7 +28,7 @@ from rdflib.term import Node
 from igfkg.core import sparql
 from igfkg.quality.shacl.shapes import RDF, RDFS, SH, ShapesError, UnsupportedShapeError, name
 
-__all__ = ["SparqlConstraint", "read_constraint", "substitute"]
+__all__ = ["SparqlConstraint", "read_constraint", "set_oriented", "substitute"]
 
 OWL = rdflib.OWL
 PRE_BOUND = frozenset({"this", "currentShape", "shapesGraph"})
@@ -234,3 +235,103 @@ def _inner(clause: str) -> list[tuple[str, int, int]]:
         kind = "var" if "var" in tokens else "other"
         found.append((kind, start, end))
     return found
+
+
+def set_oriented(text: str, focus: str) -> str | None:
+    """The constraint query (its other pre-bound variables already substituted) run once for
+    all focus nodes: ``focus`` (a pattern binding ``?this`` to each focus node) is joined
+    first in the outermost group and ``?this`` is projected. Returned only when that gives
+    exactly what substituting each focus node gives, decided on rdflib's algebra of the
+    rewritten query: no sub-select, grouping, LIMIT/OFFSET, GRAPH or dataset clause, and every
+    FILTER, BIND or OPTIONAL condition that reads ``?this`` (``bound``, ``EXISTS`` included),
+    and every OPTIONAL part that mentions it, evaluated where ``?this`` is always bound; else
+    None (the caller substitutes per focus node).
+
+    >>> set_oriented("SELECT $this WHERE { FILTER NOT EXISTS { $this <http://x/p> ?v } }",
+    ...              "?this a <http://x/C>")
+    'SELECT $this WHERE { { ?this a <http://x/C> } FILTER NOT EXISTS { $this <http://x/p> ?v } }'
+    >>> set_oriented("SELECT ?v WHERE { { FILTER(bound($this)) } ?v ?p 1 }", "?this ?p 2")
+    """
+    tokens = _tokens(text)
+    selects = [(start, end) for kind, start, end in tokens if kind == "select"]
+    if not selects:
+        return None
+    start, end = selects[0]
+    clause = text[start:end]
+    skip = [(s, e) for kind, s, e in tokens if kind in ("string", "iri", "comment")]
+    brace = _first_brace(text, end, skip)
+    if brace is None:
+        return None
+    if not _is_star(clause) and not any(
+        kind == "var" and clause[s + 1 : e] == "this" for kind, s, e in _inner(clause)
+    ):
+        clause += " ?this"
+    rewritten = (
+        text[:start] + clause + text[end : brace + 1] + f" {{ {focus} }}" + text[brace + 1 :]
+    )
+    from rdflib.plugins.sparql import prepareQuery
+
+    algebra = prepareQuery(rewritten).algebra
+    if algebra.get("datasetClause"):
+        return None
+    root = algebra["p"]
+    while root.name in ("Distinct", "Reduced", "OrderBy"):
+        root = root["p"]
+    if root.name != "Project" or _THIS not in root["PV"]:
+        return None
+    return rewritten if _safe(root["p"]) else None
+
+
+_THIS = rdflib.Variable("this")
+
+
+def _first_brace(text: str, start: int, skip: list[tuple[int, int]]) -> int | None:
+    i = start
+    while i < len(text):
+        inside = next((e for s, e in skip if s <= i < e), None)
+        if inside is not None:
+            i = inside
+            continue
+        if text[i] == "{":
+            return i
+        i += 1
+    return None
+
+
+def _mentions(value: object) -> bool:
+    return any(v == _THIS for v in _walk(value) if isinstance(v, rdflib.Variable))
+
+
+def _certain(p: Any) -> set[rdflib.Variable]:
+    """Variables bound in every solution of the algebra pattern ``p``."""
+    name = p.name
+    if name == "BGP":
+        return {t for triple in p["triples"] for t in triple if isinstance(t, rdflib.Variable)}
+    if name == "Join":
+        return _certain(p["p1"]) | _certain(p["p2"])
+    if name == "Union":
+        return _certain(p["p1"]) & _certain(p["p2"])
+    if name == "LeftJoin":
+        return _certain(p["p1"])
+    if name in ("Filter", "Extend"):
+        return _certain(p["p"])
+    if name == "ToMultiSet" and p["p"].name == "values":
+        rows = p["p"]["res"]
+        return set.intersection(*(set(r) for r in rows)) if rows else set()
+    return set()
+
+
+def _safe(p: Any) -> bool:
+    name = p.name
+    if name == "BGP":
+        return True
+    if name in ("Join", "Union"):
+        return _safe(p["p1"]) and _safe(p["p2"])
+    if name in ("Filter", "Extend"):
+        return _safe(p["p"]) and (not _mentions(p["expr"]) or _THIS in _certain(p["p"]))
+    if name == "LeftJoin":
+        left = _certain(p["p1"])
+        reads = _mentions(p["p2"]) or _mentions(p.get("expr"))
+        return _safe(p["p1"]) and _safe(p["p2"]) and (not reads or _THIS in left)
+    # the focus pattern's VALUES (_check refuses others); a sub-select is a ToMultiSet too
+    return bool(name == "ToMultiSet" and p["p"].name == "values")
