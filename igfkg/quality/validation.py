@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from igfkg.core import resources
-from igfkg.core.errors import IgfkgError, ParameterError
+from igfkg.core.errors import ConfigError, IgfkgError, ParameterError
 from igfkg.core.namespaces import GRAPH_ONTOLOGY, PREFIXES, compact
 
 if TYPE_CHECKING:
@@ -126,6 +126,9 @@ def validate_data(data: rdflib.Graph, ontology: rdflib.Graph | None = None) -> V
         advanced=True,
         allow_warnings=True,
     )
+    if not isinstance(report, rdflib.Graph):  # pySHACL returns its failure on ill-formed shapes
+        message = " ".join(str(getattr(report, "message", report)).split())
+        raise ConfigError(f"the bundled shapes are ill-formed: {message}")
     violations = []
     for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
         focus = report.value(result, sh.focusNode)
