@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from igfkg.core import sparql
 from igfkg.core.errors import ParameterError, UnknownPredicateError
 from igfkg.core.namespaces import compact
+from igfkg.explore.support import Support, claim_support
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
@@ -62,12 +63,14 @@ _PROPERTIES = sparql.load("igfkg.explore", "traversal-properties")
 
 @dataclass(frozen=True)
 class Evidence:
-    """A claim that supports an edge: its identifier, certainty, source and quote."""
+    """A claim that supports an edge: its identifier, certainty, source and quote, and for a
+    study-based claim its support by primary studies."""
 
     claim: str
     certainty: str
     source: str
     quote: str
+    support: Support | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,10 @@ class Edge:
             relation += " (" + ", ".join(sorted({ev.certainty for ev in self.evidence})) + ")"
         text = f"{self.subject_label} —{relation}→ {self.object_label}"
         for ev in self.evidence:
-            text += f"\n    [{ev.certainty}] {ev.claim} ({compact(ev.source)}): “{ev.quote}”"
+            text += f"\n    [{ev.certainty}] {ev.claim} ({compact(ev.source)})"
+            text += f": “{ev.quote}”" if ev.quote else ""
+            if ev.support is not None:
+                text += f"\n      evidence: {ev.support}"
         return text
 
 
@@ -105,12 +111,22 @@ def label(kg: GraphPort, iri: str) -> str:
     return value.value if value is not None else compact(iri)
 
 
-def _evidence(kg: GraphPort, s: str, p: str, o: str) -> tuple[Evidence, ...]:
+def _evidence(
+    kg: GraphPort, s: str, p: str, o: str, support: dict[str, Support]
+) -> tuple[Evidence, ...]:
     binds = {"s": ox.NamedNode(s), "p": ox.NamedNode(p), "o": ox.NamedNode(o)}
     out = []
     for row in kg.select(_EVIDENCE, binds):
         values = {k: (v.value if v is not None else "") for k, v in row.asdict().items()}
-        out.append(Evidence(values["id"], values["certainty"], values["source"], values["quote"]))
+        out.append(
+            Evidence(
+                values["id"],
+                values["certainty"],
+                values["source"],
+                values["quote"],
+                support.get(values["id"]),
+            )
+        )
     return tuple(out)
 
 
@@ -136,13 +152,17 @@ def _edges(
 
 
 def _edge(
-    kg: GraphPort, triple: Triple, labels: dict[str, str], hedged: set[Triple] | None = None
+    kg: GraphPort,
+    triple: Triple,
+    labels: dict[str, str],
+    hedged: set[Triple] | None,
+    support: dict[str, Support],
 ) -> Edge:
     s, p, o = triple
     for iri in triple:
         if iri not in labels:
             labels[iri] = label(kg, iri)
-    evidence = _evidence(kg, s, p, o)
+    evidence = _evidence(kg, s, p, o, support)
     return Edge(s, p, o, labels[s], labels[p], labels[o], evidence, triple in (hedged or ()))
 
 
@@ -184,6 +204,7 @@ def neighbors(
     if predicate is not None and not kg.select(_PREDICATE_USED, {"p": predicate}):
         raise unknown_predicate(kg, compact(predicate.value))
     labels: dict[str, str] = {}
+    support = claim_support(kg)
     seen_nodes = {entity.value}
     frontier = [entity.value]
     edges: dict[Triple, Edge] = {}
@@ -193,7 +214,7 @@ def neighbors(
         for node in frontier:
             for s, p, o in _edges(kg, node, predicate.value if predicate else None, hedged):
                 if (s, p, o) not in edges:
-                    edges[(s, p, o)] = _edge(kg, (s, p, o), labels, hedged)
+                    edges[(s, p, o)] = _edge(kg, (s, p, o), labels, hedged, support)
                 other = o if s == node else s
                 if other not in seen_nodes:
                     seen_nodes.add(other)
@@ -215,6 +236,7 @@ def paths(
     if max_length < 1:
         raise ParameterError(f"max_length must be at least 1, got {max_length}")
     labels: dict[str, str] = {}
+    support = claim_support(kg)
     hedged: set[Triple] | None = set() if include_hedged else None
     target = end.value
     parents: dict[str, list[tuple[str, Triple]]] = {start.value: []}
@@ -243,7 +265,7 @@ def paths(
 
     def walk(node: str, suffix: list[Triple]) -> None:
         if node == start.value:
-            results.append([_edge(kg, t, labels, hedged) for t in suffix])
+            results.append([_edge(kg, t, labels, hedged, support) for t in suffix])
             return
         for parent, triple in parents[node]:
             walk(parent, [triple, *suffix])
