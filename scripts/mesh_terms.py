@@ -25,7 +25,6 @@ KB = ROOT / "ontology" / "kb"
 OUT = KB / "mesh-terms.ttl"
 TREE = ROOT / "tests" / "data" / "real" / "mesh" / "dhimmel__mesh2015_tree-numbers.tsv.gz"
 QUALIFIERS = ROOT / "tests" / "data" / "mesh" / "meshrdf__qual2014.xml"
-PUBLICATION_TYPES = {"D016454"}  # V-branch descriptors used as publication types
 EXTRA = {"D013002"}  # Somatomedins: the hierarchy above IGF-I and IGF-II
 
 HEADER = """\
@@ -46,9 +45,9 @@ HEADER = """\
 
 
 def used_ids() -> set[str]:
-    """The MeSH UIs (descriptors and qualifiers) the other KB files mention."""
+    """The MeSH UIs (descriptors and qualifiers) the other KB files and the ontology mention."""
     ids: set[str] = set()
-    for path in sorted(KB.glob("*.ttl")):
+    for path in sorted([*KB.glob("*.ttl"), *KB.parent.glob("*.ttl")]):
         if path != OUT:
             text = path.read_text(encoding="utf-8")
             ids |= set(re.findall(r"\bmesh:([DQ]\d{6})\b", text))
@@ -78,7 +77,9 @@ def render() -> str:
             label, kind, broader = qualifiers[ui], "meshv:Qualifier", []
         else:
             label = names[ui]
-            kind = "meshv:PublicationType" if ui in PUBLICATION_TYPES else "meshv:TopicalDescriptor"
+            # V-branch descriptors (Review, Randomized Controlled Trial, ...) are publication types
+            publication = any(t.startswith("V") for t in trees[ui])
+            kind = "meshv:PublicationType" if publication else "meshv:TopicalDescriptor"
             parents = {by_tree.get(t.rpartition(".")[0]) for t in trees[ui] if "." in t}
             broader = sorted(p for p in parents if p in ids and p != ui)
         lines = [

