@@ -473,7 +473,7 @@ class KnowledgeGraph:
         >>> report = open().validate(shapes=[shapes], engine="pyshacl")
         >>> from igfkg.core.namespaces import compact
         >>> report.conforms, sorted(compact(str(r.focus)) for r in report.results)
-        (False, ['kb:human-insulin', 'kb:somatropin'])
+        (False, ['kb:human-insulin', 'kb:rhigf-1-igfbp-3-complex', 'kb:somatropin'])
         """
         from igfkg.quality.validation import validate_graph
 

@@ -23,8 +23,8 @@ PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 QUANTITIES = ("dose", "baselineValue", "endValue", "change", "comparatorValue", "comparatorChange")
 RELATIONS = ("supportingEvidence", "qualifyingEvidence", "contradictingEvidence")
 # A UCUM code in its case-sensitive form: atoms (with [..] for special units), digits,
-# '.' for products, '/' for quotients, parentheses, '^'/exponents, '%'.
-UCUM = re.compile(r"^(%|[A-Za-z0-9\[\]().^/-]+)$")
+# '.' for products, '/' for quotients, parentheses, exponents, '%', {..} annotations.
+UCUM = re.compile(r"^(%|[A-Za-z0-9\[\]{}().^/-]+)$")
 
 
 @pytest.fixture(scope="module")
