@@ -113,3 +113,44 @@ def test_seed_article_has_four_headings_six_qualifiers_and_one_substance(
     assert labels(kg, q) == [
         "http://id.nlm.nih.gov/mesh/D007334 http://id.nlm.nih.gov/mesh/D016454"
     ]
+
+
+# --- evidence from primary studies (issue 15) ------------------------------------------------
+
+
+def test_how_do_we_know_rhigf1_reduces_insulin_requirements(kg: KnowledgeGraph) -> None:
+    """Three randomised trials and one open study support it; one randomised trial (insulin
+    dose unchanged at 24 weeks) contradicts it."""
+    rows = kg.query("evidence-for-claim", claim="mecasermin-reduces-insulin-requirements")
+    by = {(str(r["relation"].value), r["study"].value.rsplit("/", 1)[1]) for r in rows}  # type: ignore[union-attr]
+    assert by == {
+        ("contradicts", "study-acerini-1997"),
+        ("supports", "study-cheetham-1995"),
+        ("supports", "study-quattrin-1997"),
+        ("supports", "study-iddm-clamp-1998"),
+    }
+
+
+def test_hba1c_results_for_mecasermin_are_percentages(kg: KnowledgeGraph) -> None:
+    rows = kg.query("outcomes", measure="HbA1c", drug="mecasermin").rows
+    assert len(rows) >= 5
+    units = {r["unit"].value for r in rows if r["unit"] is not None}
+    assert units == {"%"}
+    falls = [r for r in rows if r["direction"] is not None and r["direction"].value == "decrease"]
+    assert falls
+
+
+def test_axis_members_include_receptor_and_ternary_complex(kg: KnowledgeGraph) -> None:
+    q = """SELECT ?label WHERE { ?m igfkg:memberOf kb:gh-igf1-axis ; rdfs:label ?label }"""
+    members = labels(kg, q)
+    assert {"growth hormone receptor", "IGF binding protein 3", "acid-labile subunit"} <= set(
+        members
+    )
+
+
+def test_no_evidence_link_makes_a_hedged_claim_an_edge(kg: KnowledgeGraph) -> None:
+    """Linking studies to a hedged claim adds no plain edge: glycaemic control stays hedged."""
+    q = """ASK { kb:mecasermin igfkg:improves kb:glycaemic-control }"""
+    assert not kg.select(PREFIXES + q).boolean  # type: ignore[attr-defined]
+    support = kg.query("claim-support", claim="mecasermin-improves-glycaemic-control").rows
+    assert int(support[0]["studies"].value) >= 3  # type: ignore[union-attr]
