@@ -76,7 +76,8 @@ def test_counts_durations_and_statistics_are_typed(g: rdflib.Graph) -> None:
         for value in g.objects(None, IGFKG[p]):
             assert isinstance(value, rdflib.Literal)
             assert value.datatype == XSD.duration, (p, value)
-            assert re.fullmatch(r"P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?", value)
+            # canonical form (no weeks): stores and reasoners rewrite P12W to P84D
+            assert re.fullmatch(r"P(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?", value)
     for p in ("pValue", "pValueBelow"):
         for value in g.objects(None, IGFKG[p]):
             assert isinstance(value, rdflib.Literal)
@@ -198,3 +199,25 @@ def test_describe_shows_the_support_summary(oxkg: KnowledgeGraph) -> None:
         r"evidence: \d+ primary stud(y|ies) \(\d+ randomised, \d+ participants\)", text
     )
     assert "evidence: no primary study found" in text
+
+
+def test_typed_literals_are_written_in_canonical_form() -> None:
+    """Oxigraph stores XSD literals in canonical form ("10.0" as "10", "P12W" as "P84D") while
+    rdflib keeps them as written: the study data is written canonically, so every backend (and
+    the reasoner's output) gives the same terms and no row is doubled."""
+    import pyoxigraph as ox
+
+    from igfkg.quality.shacl.data import rewritable, stored_forms
+
+    path = resources.data_root() / "ontology" / "kb" / "studies.ttl"
+    literals = sorted(
+        {
+            q.object
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+            if isinstance(q.object, ox.Literal) and rewritable(q.object)
+        },
+        key=str,
+    )
+    assert len(literals) > 50
+    stored = stored_forms(literals)
+    assert [(a, b) for a, b in zip(literals, stored, strict=True) if a != b] == []
