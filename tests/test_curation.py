@@ -158,10 +158,16 @@ def test_10_memberships_quote_what_states_them(kg: KnowledgeGraph) -> None:
         KB + "igfbps": quoted[KB + "igfbps"],
     }
     assert "IGF binding proteins" in quoted[KB + "igfbps"]
-    background = {r["s"].value for r in rows if r["quote"] is None}  # type: ignore[union-attr]
+    unquoted = {r["s"].value: r["source"].value for r in rows if r["quote"] is None}  # type: ignore[union-attr]
+    background = {
+        s for s, source in unquoted.items() if source == IG + "CuratorBackgroundKnowledge"
+    }
     assert len(background) == 5
-    assert {r["source"].value for r in rows if r["quote"] is None} == {  # type: ignore[union-attr]
-        IG + "CuratorBackgroundKnowledge"
+    # issue 15: three members sourced from public reference pages, quoting nothing
+    assert {s: source for s, source in unquoted.items() if s not in background} == {
+        KB + "gh-receptor": "https://medlineplus.gov/genetics/gene/ghr/",
+        KB + "igfbp-3": "https://reactome.org/content/detail/R-HSA-381496",
+        KB + "acid-labile-subunit": "http://www.ncbi.nlm.nih.gov/pubmed/38514815",
     }
 
 
