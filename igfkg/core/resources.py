@@ -4,7 +4,7 @@ They ship inside the wheel under ``igfkg/_data``; in a source checkout they are 
 ``ontology/``, ``shapes/`` and ``queries/`` folders.
 
 >>> [p.name for p in ontology_files()]
-['igfkg.ttl']
+['igfkg-evidence.ttl', 'igfkg.ttl']
 >>> "claims.ttl" in [p.name for p in kb_files()]
 True
 """
