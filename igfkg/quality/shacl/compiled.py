@@ -376,7 +376,10 @@ class Compiler:
                 comp,
             )
         elif p == SH.disjoint:
-            yield per_value(f"EXISTS {{ {f} {t(arg)} {v} }}")[0], v, None, comp
+            if focus is None:
+                yield per_value(f"EXISTS {{ {f} {t(arg)} {v} }}")[0], v, None, comp
+            else:  # a join: Oxigraph evaluates a top-level EXISTS once per row
+                yield f"{vals} {f} {t(arg)} {v}", v, None, comp
         elif p in (SH.lessThan, SH.lessThanOrEquals):
             w = self.var()
             op = "<" if p == SH.lessThan else "<="
@@ -393,7 +396,13 @@ class Compiler:
                     allowed.append(path)
             pv, w = self.var(), self.var()
             test = f"FILTER({pv} NOT IN ({', '.join(t(a) for a in allowed)}))" if allowed else ""
-            yield f"{vals} {v} {pv} {w} {test}", w, pv, comp
+            # a node shape's value node is its focus node: use the variable itself, so the
+            # triple pattern is looked up from it (a BIND would scan every triple)
+            node = f if shape.path is None and focus is not None else v
+            pattern = (
+                f"{lead} {node} {pv} {w} {test}" if node == f else f"{vals} {v} {pv} {w} {test}"
+            )
+            yield pattern, w, pv, comp
         elif p == SH.qualifiedValueShape:
             yield from self.qualified(shape, arg, lead, f)
         elif p == SH.property:
