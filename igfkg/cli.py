@@ -470,6 +470,58 @@ def neighbors_cmd(
         click.echo(str(edge))
 
 
+@main.command("diagram")
+@click.argument("entity")
+@click.option("--depth", "-d", type=click.IntRange(1, 3), default=1, show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "png", "dot", "mermaid"]),
+    default="svg",
+    show_default=True,
+    help="svg and png are laid out by Graphviz's dot; dot and mermaid are text.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(2, 200),
+    default=30,
+    show_default=True,
+    help="Keep the nodes closest to ENTITY (the picture says how many were left out).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Write to this file (whole) instead of standard output; needed for png on a terminal.",
+)
+@click.option("--force", is_flag=True, help="Replace a read-only --output file.")
+@click.pass_context
+@_handled
+def diagram_cmd(
+    ctx: click.Context,
+    entity: str,
+    depth: int,
+    fmt: str,
+    max_nodes: int,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """A neighbourhood diagram of ENTITY: its statements, and its hedged claims dashed with
+    their certainty."""
+    from igfkg.core.errors import UsageError
+    from igfkg.core.output import check_output, write_output
+
+    if output is not None:
+        check_output(output, force=force)
+    elif fmt == "png" and sys.stdout.isatty():
+        raise UsageError("a PNG is not written to a terminal: give --output FILE")
+    data = _graph(ctx).diagram(entity, depth=depth, format=fmt, max_nodes=max_nodes)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    write_output(output, data, force=force)
+
+
 @main.command("path")
 @click.argument("start")
 @click.argument("end")

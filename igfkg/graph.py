@@ -315,6 +315,25 @@ class KnowledgeGraph:
             self, self.resolve(entity), predicate=pred, depth=depth, include_hedged=include_hedged
         )
 
+    def diagram(
+        self, entity: str, *, depth: int = 1, format: str = "svg", max_nodes: int = 30
+    ) -> bytes:
+        """A neighbourhood diagram of ``entity``: the statements within ``depth`` steps and
+        the hedged claims (dashed, with their certainty), at most ``max_nodes`` nodes, as
+        ``svg`` or ``png`` (laid out by Graphviz's dot), ``dot`` or ``mermaid`` text.
+
+        >>> print(open().diagram("jaw pain", format="mermaid").decode())
+        flowchart LR
+          n0["jaw pain"]
+          n1["mecasermin"]
+          n1 -->|"has adverse effect"| n0
+        <BLANKLINE>
+        """
+        from igfkg.explore.diagram import neighbourhood, render
+
+        picture = neighbourhood(self, self.resolve(entity), depth=depth, max_nodes=max_nodes)
+        return render(picture, format)
+
     def paths(
         self, start: str, end: str, max_length: int = 3, *, include_hedged: bool = False
     ) -> list[list[Edge]]:

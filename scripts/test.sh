@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up and run every check: install igfkg with its dev tools and the Virtuoso server the
-# store tests start (Debian's virtuoso-opensource), then lint, format check, type check, tests.
+# store tests start (Debian's virtuoso-opensource) and Graphviz for the diagrams, then lint,
+# format check, type check, tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v virtuoso-t >/dev/null 2>&1; then
@@ -8,6 +9,12 @@ if ! command -v virtuoso-t >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get install -y -q virtuoso-opensource >/dev/null \
     || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q virtuoso-opensource >/dev/null; }
+fi
+if ! command -v dot >/dev/null 2>&1; then  # Graphviz lays out the SVG/PNG diagrams
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q graphviz >/dev/null \
+    || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q graphviz >/dev/null; }
 fi
 python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 python3 -m ruff check .

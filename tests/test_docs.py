@@ -33,3 +33,10 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in README
     assert "scripts/test.sh" in ci
+
+
+def test_readme_axis_diagram_is_generated() -> None:
+    import igfkg
+
+    drawn = igfkg.open().diagram("gh-igf1-axis", format="mermaid").decode("utf-8")
+    assert _block("axis-diagram") == f"```mermaid\n{drawn}```\n"
