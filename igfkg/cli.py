@@ -522,6 +522,27 @@ def diagram_cmd(
     write_output(output, data, force=force)
 
 
+@main.command("site")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The folder to write (new or empty; with --force, replaced whole).",
+)
+@click.option("--no-diagrams", is_flag=True, help="Leave out the diagrams (no Graphviz needed).")
+@click.option("--force", is_flag=True, help="Replace a folder that is not empty.")
+@click.pass_context
+@_handled
+def site_cmd(ctx: click.Context, output: Path, no_diagrams: bool, force: bool) -> None:
+    """Write the graph as a static web site: a home page and one page per entity and study,
+    each with its Turtle beside it (relative links: host it anywhere)."""
+    from igfkg.web.site import build_site
+
+    written = build_site(_graph(ctx), output, diagrams=not no_diagrams, force=force)
+    click.echo(f"{len(written)} entity pages and the home page written to {output}", err=True)
+
+
 @main.command("path")
 @click.argument("start")
 @click.argument("end")
