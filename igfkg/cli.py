@@ -471,7 +471,12 @@ def neighbors_cmd(
 
 
 @main.command("diagram")
-@click.argument("entity")
+@click.argument("entity", required=False)
+@click.option(
+    "--axis",
+    is_flag=True,
+    help="The GH-IGF-1 axis in diabetes: members, disturbances, the drug and its effects.",
+)
 @click.option("--depth", "-d", type=click.IntRange(1, 3), default=1, show_default=True)
 @click.option(
     "--format",
@@ -499,7 +504,8 @@ def neighbors_cmd(
 @_handled
 def diagram_cmd(
     ctx: click.Context,
-    entity: str,
+    entity: str | None,
+    axis: bool,
     depth: int,
     fmt: str,
     max_nodes: int,
@@ -507,7 +513,7 @@ def diagram_cmd(
     force: bool,
 ) -> None:
     """A neighbourhood diagram of ENTITY: its statements, and its hedged claims dashed with
-    their certainty."""
+    their certainty; or, with --axis, the GH-IGF-1 axis in diabetes."""
     from igfkg.core.errors import UsageError
     from igfkg.core.output import check_output, write_output
 
@@ -515,7 +521,13 @@ def diagram_cmd(
         check_output(output, force=force)
     elif fmt == "png" and sys.stdout.isatty():
         raise UsageError("a PNG is not written to a terminal: give --output FILE")
-    data = _graph(ctx).diagram(entity, depth=depth, format=fmt, max_nodes=max_nodes)
+    if axis == (entity is not None):
+        raise UsageError("give ENTITY or --axis (one of them)")
+    kg = _graph(ctx)
+    if entity is None:
+        data = kg.axis_diagram(format=fmt)
+    else:
+        data = kg.diagram(entity, depth=depth, format=fmt, max_nodes=max_nodes)
     if output is None:
         sys.stdout.buffer.write(data)
         return

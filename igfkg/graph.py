@@ -334,6 +334,17 @@ class KnowledgeGraph:
         picture = neighbourhood(self, self.resolve(entity), depth=depth, max_nodes=max_nodes)
         return render(picture, format)
 
+    def axis_diagram(self, *, format: str = "svg") -> bytes:
+        """The GH–IGF-1 axis in diabetes as one picture: its members, the disturbances in
+        diabetes, and rhIGF-1 (mecasermin) with its effects, hedged relations dashed.
+
+        >>> b"candidate therapy for (possible)" in open().axis_diagram(format="dot")
+        True
+        """
+        from igfkg.explore.diagram import axis_diagram, render
+
+        return render(axis_diagram(self), format)
+
     def paths(
         self, start: str, end: str, max_length: int = 3, *, include_hedged: bool = False
     ) -> list[list[Edge]]:

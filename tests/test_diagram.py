@@ -112,3 +112,35 @@ def test_missing_graphviz_is_an_environment_error(
     with pytest.raises(StoreError, match="Graphviz"):
         oxkg.diagram("IGF-1", format="svg")
     assert oxkg.diagram("IGF-1", format="dot").startswith(b"digraph")
+
+
+def test_axis_picture_has_members_disturbances_and_the_drug(oxkg: KnowledgeGraph) -> None:
+    from igfkg.explore.diagram import axis_diagram
+
+    d = axis_diagram(oxkg.backend)
+    labels = set(d.nodes.values())
+    assert {
+        "growth hormone",
+        "insulin-like growth factor 1",
+        "growth hormone receptor",
+        "IGF binding protein 3",
+        "acid-labile subunit",
+        "increased growth hormone secretion",
+        "reduced plasma IGF-1",
+        "mecasermin",
+        "glycaemic control",
+    } <= labels
+    assert not any(e.predicate.endswith("hasAdverseEffect") for e in d.edges)
+    dot = to_dot(d)
+    assert any(
+        "improves (probable)" in line and "style=dashed" in line for line in dot.splitlines()
+    )
+    assert any(
+        "is recombinant form of" in line and "dashed" not in line for line in dot.splitlines()
+    )
+
+
+def test_cli_axis_or_entity() -> None:
+    assert _cli("--axis", "--format", "dot").stdout.startswith(b"digraph")
+    assert _cli("--axis", "IGF-1", "--format", "dot").returncode == 2
+    assert _cli("--format", "dot").returncode == 2

@@ -38,5 +38,5 @@ def test_readme_test_command_is_what_ci_runs() -> None:
 def test_readme_axis_diagram_is_generated() -> None:
     import igfkg
 
-    drawn = igfkg.open().diagram("gh-igf1-axis", format="mermaid").decode("utf-8")
+    drawn = igfkg.open().axis_diagram(format="mermaid").decode("utf-8")
     assert _block("axis-diagram") == f"```mermaid\n{drawn}```\n"

@@ -28,7 +28,15 @@ if TYPE_CHECKING:
 
     from igfkg.store.port import GraphPort
 
-__all__ = ["FORMATS", "Diagram", "neighbourhood", "render", "to_dot", "to_mermaid"]
+__all__ = [
+    "FORMATS",
+    "Diagram",
+    "axis_diagram",
+    "neighbourhood",
+    "render",
+    "to_dot",
+    "to_mermaid",
+]
 
 FORMATS = ("svg", "png", "dot", "mermaid")
 MAX_NODES = 30
@@ -83,6 +91,35 @@ def neighbourhood(
     shown = [e for e in edges if e.subject in kept and e.object in kept]
     shown.sort(key=lambda e: (e.subject_label, e.predicate_label, e.object_label))
     return Diagram(entity.value, kept, shown, len(labels) - len(kept))
+
+
+_KB = "https://w3id.org/igfkg/kb/"
+_IGFKG = "https://w3id.org/igfkg/"
+# What the axis picture shows of the drug: its relation to IGF-1 and its effects, not its
+# adverse effects, routes or studies (those are on the drug's own diagram).
+_DRUG_EFFECTS = {
+    _IGFKG + p
+    for p in (
+        "isRecombinantFormOf", "improves", "reduces", "ameliorates", "affects",
+        "candidateTherapyFor", "studiedAsTreatmentFor", "bypassesBlockIn",
+    )
+}  # fmt: skip
+
+
+def axis_diagram(kg: GraphPort) -> Diagram:
+    """The GH–IGF-1 axis in diabetes: its members, the disturbances in diabetes, and the drug
+    (rhIGF-1, mecasermin) with its effects, hedged ones dashed with their certainty."""
+    import pyoxigraph as ox
+
+    axis = neighbourhood(kg, ox.NamedNode(_KB + "gh-igf1-axis"), max_nodes=200)
+    drug = neighbourhood(kg, ox.NamedNode(_KB + "mecasermin"), max_nodes=200)
+    edges = axis.edges + [e for e in drug.edges if e.predicate in _DRUG_EFFECTS]
+    nodes = dict(axis.nodes)
+    for e in sorted(edges, key=lambda e: (e.subject_label, e.predicate_label, e.object_label)):
+        nodes.setdefault(e.subject, e.subject_label)
+        nodes.setdefault(e.object, e.object_label)
+    edges.sort(key=lambda e: (e.subject_label, e.predicate_label, e.object_label))
+    return Diagram(axis.centre, nodes, edges, 0)
 
 
 def _centre_label(edges: list[Edge], iri: str) -> str:

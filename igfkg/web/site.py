@@ -26,7 +26,7 @@ from igfkg.core import sparql
 from igfkg.core.errors import OutputError
 from igfkg.core.namespaces import PREFIXES, compact, expand_curie
 from igfkg.explore.describe import describe
-from igfkg.explore.diagram import neighbourhood, render
+from igfkg.explore.diagram import axis_diagram, neighbourhood, render
 from igfkg.store.formats import OX_FORMATS
 
 if TYPE_CHECKING:
@@ -123,8 +123,10 @@ def build_site(
             (folder / "index.ttl").write_bytes(_turtle(kg, page.iri))
             html = _entity_page(env, kg, page, known, diagrams)
             (folder / "index.html").write_text(html, encoding="utf-8")
-        axis = KB + "gh-igf1-axis"
-        axis_svg = _svg(kg, axis) if diagrams and axis in known else ""
+        axis_svg = ""
+        if diagrams and KB + "gh-igf1-axis" in known:
+            svg = render(axis_diagram(kg), "svg").decode("utf-8")
+            axis_svg = svg[svg.index("<svg") :]
         groups: dict[str, list[Page]] = {}
         for page in every:
             groups.setdefault(page.type_label, []).append(page)
