@@ -124,3 +124,26 @@ def test_cli_site_exit_codes(tmp_path: Path) -> None:
     assert again.returncode == 2
     assert again.stderr.count("\n") == 1
     assert "--force" in again.stderr
+
+
+def test_claim_and_article_pages(site: Path) -> None:
+    claim = (site / "claims" / "mecasermin-improves-glycaemic-control" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<p class="hedged">' in claim
+    assert "<dt>hedge words</dt><dd>generally</dd>" in claim
+    assert "Evidence from primary studies" in claim
+    assert "kb/study-acerini-1997/index.html" in claim
+    established = (site / "claims" / "mecasermin-is-recombinant-igf-1" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'class="hedged"' not in established
+    seed = (site / "articles" / "pmid-15832492" / "index.html").read_text(encoding="utf-8")
+    assert "Insulin-Like Growth Factor I/therapeutic use <strong>(major topic)</strong>" in seed
+    assert "claims/igf-1-protects-against-neuropathy/index.html" in seed
+    study_article = (site / "articles" / "pmid-9652560" / "index.html").read_text(encoding="utf-8")
+    assert "kb/study-acerini-1997/index.html" in study_article
+    entity = (site / "kb" / "igf-1" / "index.html").read_text(encoding="utf-8")
+    assert "../../claims/igf-1-protects-against-neuropathy/index.html" in entity
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "articles/pmid-15832492/index.html" in home

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ from igfkg.core.errors import OutputError
 from igfkg.core.namespaces import PREFIXES, compact, expand_curie
 from igfkg.explore.describe import describe
 from igfkg.explore.diagram import axis_diagram, neighbourhood, render
+from igfkg.explore.support import claim_support
 from igfkg.store.formats import OX_FORMATS
 
 if TYPE_CHECKING:
@@ -38,6 +40,12 @@ __all__ = ["Page", "build_site"]
 KB = "https://w3id.org/igfkg/kb/"
 _ENTITIES = sparql.load("igfkg.web", "site-entities")
 _TRIPLES = sparql.load("igfkg.web", "site-entity-triples")
+_CLAIMS = sparql.load("igfkg.web", "site-claims")
+_CLAIM_DETAILS = sparql.load("igfkg.web", "site-claim-details")
+_CLAIM_EVIDENCE = sparql.load("igfkg.web", "site-claim-evidence")
+_ARTICLES = sparql.load("igfkg.web", "site-articles")
+_HEADINGS = sparql.load("igfkg.web", "site-article-headings")
+_REPORTS = sparql.load("igfkg.web", "site-reports")
 # Where a mapped identifier can be looked up (the resolver of its vocabulary).
 _RESOLVERS = {
     "http://id.nlm.nih.gov/mesh/": "https://meshb.nlm.nih.gov/record/ui?ui=",
@@ -64,6 +72,118 @@ class Page:
     @property
     def href(self) -> str:
         return f"kb/{self.name}/index.html"
+
+
+@dataclass
+class ClaimPage:
+    """One claim: its statement, certainty, quote, source, qualifiers and evidence."""
+
+    id: str
+    s: str
+    s_label: str
+    p_label: str
+    o: str
+    o_label: str
+    certainty: str
+    quote: str
+    source: str
+    group: str
+    details: list[tuple[str, list[str]]]
+    evidence: list[tuple[str, str, str, str]]
+
+    @property
+    def href(self) -> str:
+        return f"claims/{self.id}/index.html"
+
+    @property
+    def hedged(self) -> bool:
+        return self.certainty != "established"
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """One curated publication (a claim's source or a study's report)."""
+
+    iri: str
+    title: str
+    pmid: str
+    doi: str
+    year: str
+    journal: str
+    first_author: str
+
+    @property
+    def slug(self) -> str:
+        if self.pmid:
+            return f"pmid-{self.pmid}"
+        return "doi-" + "".join(c if c.isalnum() or c in "._-" else "-" for c in self.doi)
+
+    @property
+    def href(self) -> str:
+        return f"articles/{self.slug}/index.html"
+
+
+def _value(row: object, name: str) -> str:
+    term = row[name]  # type: ignore[index]
+    return "" if term is None else str(term.value)
+
+
+def claims(kg: GraphPort) -> list[ClaimPage]:
+    """Every claim, with its qualifiers and the findings it points at."""
+    details: dict[str, dict[str, list[str]]] = {}
+    for row in kg.select(_CLAIM_DETAILS):
+        value = _value(row, "valueLabel") or _value(row, "value")
+        details.setdefault(_value(row, "id"), {}).setdefault(_value(row, "kind"), []).append(value)
+    evidence: dict[str, list[tuple[str, str, str, str]]] = {}
+    for row in kg.select(_CLAIM_EVIDENCE):
+        evidence.setdefault(_value(row, "id"), []).append(
+            (
+                _value(row, "relation"),
+                _value(row, "study"),
+                _value(row, "studyLabel"),
+                _value(row, "findingLabel") or compact(_value(row, "finding")),
+            )
+        )
+    out = []
+    for row in kg.select(_CLAIMS):
+        claim = _value(row, "id")
+        out.append(
+            ClaimPage(
+                claim,
+                _value(row, "s"),
+                _value(row, "sLabel") or compact(_value(row, "s")),
+                _value(row, "pLabel") or compact(_value(row, "p")),
+                _value(row, "o"),
+                _value(row, "oLabel") or compact(_value(row, "o")),
+                _value(row, "certainty"),
+                _value(row, "quote"),
+                _value(row, "source"),
+                _value(row, "group"),
+                sorted(details.get(claim, {}).items()),
+                evidence.get(claim, []),
+            )
+        )
+    return out
+
+
+def articles(kg: GraphPort) -> list[ArticlePage]:
+    """The curated publications."""
+    found: dict[str, ArticlePage] = {}
+    for row in kg.select(_ARTICLES):
+        iri = _value(row, "article")
+        found.setdefault(
+            iri,
+            ArticlePage(
+                iri,
+                _value(row, "title"),
+                _value(row, "pmid"),
+                _value(row, "doi"),
+                _value(row, "year"),
+                _value(row, "journal"),
+                _value(row, "firstAuthor"),
+            ),
+        )
+    return sorted(found.values(), key=lambda a: (a.title.casefold(), a.iri))
 
 
 def _external(iri: str) -> str | None:
@@ -114,6 +234,9 @@ def build_site(
     )
     every = pages(kg)
     known = {p.iri: p for p in every}
+    all_claims = claims(kg)
+    by_id = {c.id: c for c in all_claims}
+    all_articles = articles(kg)
     output.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".igfkg-site-", dir=output.parent))
     try:
@@ -121,7 +244,54 @@ def build_site(
             folder = work / "kb" / page.name
             folder.mkdir(parents=True)
             (folder / "index.ttl").write_bytes(_turtle(kg, page.iri))
-            html = _entity_page(env, kg, page, known, diagrams)
+            html = _entity_page(env, kg, page, known, by_id, diagrams)
+            (folder / "index.html").write_text(html, encoding="utf-8")
+        support = claim_support(kg)
+        sources = {a.iri: a for a in all_articles}
+        for claim in all_claims:
+            folder = work / "claims" / claim.id
+            folder.mkdir(parents=True)
+            shown = sources.get(claim.source)
+            source = (
+                Markup('<a href="{}">{}</a>').format("../../" + shown.href, shown.title)
+                if shown is not None
+                else compact(claim.source)
+            )
+            html = env.get_template("claim.html").render(
+                title=f"claim {claim.id}",
+                root="../../",
+                alternate=None,
+                c=claim,
+                source=source,
+                support=str(support[claim.id]) if claim.id in support else "",
+                link=_linker("../../", known),
+            )
+            (folder / "index.html").write_text(html, encoding="utf-8")
+        reports: dict[str, list[tuple[str, str]]] = {}
+        for row in kg.select(_REPORTS):
+            reports.setdefault(_value(row, "article"), []).append(
+                (_value(row, "study"), _value(row, "studyLabel"))
+            )
+        for article in all_articles:
+            folder = work / "articles" / article.slug
+            folder.mkdir(parents=True)
+            headings = [
+                (
+                    _value(r, "label") or compact(_value(r, "heading")),
+                    _value(r, "major") in ("true", "1"),
+                )
+                for r in kg.select(_HEADINGS, {"article": ox.NamedNode(article.iri)})
+            ]
+            html = env.get_template("article.html").render(
+                title=article.title,
+                root="../../",
+                alternate=None,
+                a=article,
+                headings=headings,
+                claims=[c for c in all_claims if c.source == article.iri],
+                studies=reports.get(article.iri, []),
+                link=_linker("../../", known),
+            )
             (folder / "index.html").write_text(html, encoding="utf-8")
         axis_svg = ""
         if diagrams and KB + "gh-igf1-axis" in known:
@@ -137,6 +307,8 @@ def build_site(
             version=_version(kg),
             pages=every,
             groups=sorted(groups.items(), key=lambda item: item[0].casefold()),
+            claims=all_claims,
+            articles=all_articles,
             axis_svg=Markup(axis_svg),
         )
         (work / "index.html").write_text(index, encoding="utf-8")
@@ -169,14 +341,8 @@ def _svg(kg: GraphPort, iri: str) -> str:
     return svg[svg.index("<svg") :]
 
 
-def _entity_page(
-    env: object, kg: GraphPort, page: Page, known: dict[str, Page], diagrams: bool
-) -> str:
-    import jinja2
-
-    assert isinstance(env, jinja2.Environment)
-    root = "../../"
-    d = describe(kg, ox.NamedNode(page.iri))
+def _linker(root: str, known: dict[str, Page]) -> Callable[[str, str], Markup]:
+    """A function linking an IRI to its page (escaped label alone if it has none)."""
 
     def link(iri: str, label: str) -> Markup:
         target = known.get(iri)
@@ -184,14 +350,32 @@ def _entity_page(
             return escape(label)
         return Markup('<a href="{}">{}</a>').format(root + target.href, label)
 
+    return link
+
+
+def _entity_page(
+    env: object,
+    kg: GraphPort,
+    page: Page,
+    known: dict[str, Page],
+    by_id: dict[str, ClaimPage],
+    diagrams: bool,
+) -> str:
+    import jinja2
+
+    assert isinstance(env, jinja2.Environment)
+    root = "../../"
+    d = describe(kg, ox.NamedNode(page.iri))
+    link = _linker(root, known)
+
     mappings = []
     for rel, target in d.mappings:
         full = expand_curie(target) or target
         mappings.append((rel, target, _external(full)))
     sections = (
-        ("Relations", [_edge(e) for e in d.outgoing]),
-        ("Referenced by", [_edge(e) for e in d.incoming]),
-        ("Hedged claims (the source does not assert these)", [_edge(e) for e in d.hedged]),
+        ("Relations", [_edge(e, by_id) for e in d.outgoing]),
+        ("Referenced by", [_edge(e, by_id) for e in d.incoming]),
+        ("Hedged claims (the source does not assert these)", [_edge(e, by_id) for e in d.hedged]),
     )
     return env.get_template("entity.html").render(
         title=d.label,
@@ -208,6 +392,8 @@ def _entity_page(
 @dataclass(frozen=True)
 class _ShownEvidence:
     claim: str
+    claim_href: str
+    hedge_words: str
     certainty: str
     source_url: str
     source_name: str
@@ -227,10 +413,16 @@ class _ShownEdge:
     evidence: tuple[_ShownEvidence, ...]
 
 
-def _edge(e: Edge) -> _ShownEdge:
+def _edge(e: Edge, by_id: dict[str, ClaimPage]) -> _ShownEdge:
+    def hedges(claim: str) -> str:
+        page = by_id.get(claim)
+        return "; ".join(dict(page.details).get("hedge words", [])) if page else ""
+
     evidence = tuple(
         _ShownEvidence(
             ev.claim,
+            "../../" + by_id[ev.claim].href if ev.claim in by_id else "",
+            hedges(ev.claim),
             ev.certainty,
             _external(ev.source) or "",
             compact(ev.source),
