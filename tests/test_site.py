@@ -147,3 +147,27 @@ def test_claim_and_article_pages(site: Path) -> None:
     assert "../../claims/igf-1-protects-against-neuropathy/index.html" in entity
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "articles/pmid-15832492/index.html" in home
+
+
+def test_ontology_pages(site: Path) -> None:
+    import igfkg.core.resources as res
+
+    g = rdflib.Graph()
+    for path in res.ontology_files():
+        g.parse(path)
+    owl = rdflib.OWL
+    classes = {
+        str(c).removeprefix("https://w3id.org/igfkg/")
+        for c in g.subjects(rdflib.RDF.type, owl.Class)
+        if isinstance(c, rdflib.URIRef) and str(c).startswith("https://w3id.org/igfkg/")
+    }
+    assert len(classes) > 30
+    for name in classes:
+        assert (site / "ontology" / name / "index.html").is_file(), name
+    drug = (site / "ontology" / "Drug" / "index.html").read_text(encoding="utf-8")
+    assert "<dt>domain of</dt>" in drug
+    assert "ontology/hasAdverseEffect/index.html" in drug
+    study = (site / "ontology" / "Study" / "index.html").read_text(encoding="utf-8")
+    assert "owl:Class" not in study
+    entity = (site / "kb" / "igf-1" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../ontology/PeptideHormone/index.html">' in entity

@@ -46,6 +46,28 @@ _CLAIM_EVIDENCE = sparql.load("igfkg.web", "site-claim-evidence")
 _ARTICLES = sparql.load("igfkg.web", "site-articles")
 _HEADINGS = sparql.load("igfkg.web", "site-article-headings")
 _REPORTS = sparql.load("igfkg.web", "site-reports")
+_TERMS = sparql.load("igfkg.web", "site-terms")
+_TERM_LINKS = sparql.load("igfkg.web", "site-term-links")
+IGFKG = "https://w3id.org/igfkg/"
+_KINDS = {
+    "http://www.w3.org/2002/07/owl#Class": "class",
+    "http://www.w3.org/2002/07/owl#ObjectProperty": "object property",
+    "http://www.w3.org/2002/07/owl#DatatypeProperty": "datatype property",
+    "http://www.w3.org/2002/07/owl#AnnotationProperty": "annotation property",
+    "http://www.w3.org/2002/07/owl#NamedIndividual": "individual (value list)",
+}
+_LINKS = {
+    "http://www.w3.org/2000/01/rdf-schema#subClassOf": ("super-classes", "sub-classes"),
+    "http://www.w3.org/2000/01/rdf-schema#subPropertyOf": ("super-properties", "sub-properties"),
+    "http://www.w3.org/2000/01/rdf-schema#domain": ("domain", "domain of"),
+    "http://www.w3.org/2000/01/rdf-schema#range": ("range", "range of"),
+    "http://www.w3.org/2002/07/owl#inverseOf": ("inverse", "inverse"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": ("type", "members"),
+    "http://www.w3.org/2004/02/skos/core#exactMatch": ("exact match", ""),
+    "http://www.w3.org/2004/02/skos/core#closeMatch": ("close match", ""),
+    "http://www.w3.org/2004/02/skos/core#broadMatch": ("broad match", ""),
+    "http://www.w3.org/2004/02/skos/core#narrowMatch": ("narrow match", ""),
+}
 # Where a mapped identifier can be looked up (the resolver of its vocabulary).
 _RESOLVERS = {
     "http://id.nlm.nih.gov/mesh/": "https://meshb.nlm.nih.gov/record/ui?ui=",
@@ -186,6 +208,60 @@ def articles(kg: GraphPort) -> list[ArticlePage]:
     return sorted(found.values(), key=lambda a: (a.title.casefold(), a.iri))
 
 
+@dataclass
+class TermPage:
+    """One ontology term: kinds, label, definition, and its links to other terms."""
+
+    iri: str
+    label: str
+    definition: str
+    kinds: list[str]
+    links: list[tuple[str, list[tuple[str, str]]]]
+
+    @property
+    def href(self) -> str:
+        return f"ontology/{self.iri.removeprefix(IGFKG)}/index.html"
+
+
+def terms(kg: GraphPort) -> list[TermPage]:
+    """The ontology's classes, properties and value-list individuals, each with its super-
+    and sub-terms, domain and range (and what has it as domain or range), inverse and
+    mappings."""
+    found: dict[str, TermPage] = {}
+    for row in kg.select(_TERMS):
+        iri = _value(row, "term")
+        page = found.setdefault(
+            iri,
+            TermPage(
+                iri,
+                _value(row, "label") or compact(iri),
+                _value(row, "definition"),
+                [],
+                [],
+            ),
+        )
+        kind = _KINDS[_value(row, "kind")]
+        if kind not in page.kinds:
+            page.kinds.append(kind)
+    links: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    labels = {iri: page.label for iri, page in found.items()}
+    for row in kg.select(_TERM_LINKS):
+        term, other, relation = _value(row, "term"), _value(row, "other"), _value(row, "relation")
+        label = labels.get(other) or _value(row, "otherLabel") or compact(other)
+        forward, backward = _LINKS[relation]
+        links.setdefault(term, {}).setdefault(forward, []).append((other, label))
+        if backward and other in found:
+            links.setdefault(other, {}).setdefault(backward, []).append(
+                (term, labels.get(term, compact(term)))
+            )
+    for iri, page in found.items():
+        page.links = [
+            (title, sorted(set(items), key=lambda item: (item[1].casefold(), item[0])))
+            for title, items in sorted(links.get(iri, {}).items())
+        ]
+    return sorted(found.values(), key=lambda t: (t.label.casefold(), t.iri))
+
+
 def _external(iri: str) -> str | None:
     """A web address for an external identifier, or None."""
     for prefix, url in _RESOLVERS.items():
@@ -237,6 +313,8 @@ def build_site(
     all_claims = claims(kg)
     by_id = {c.id: c for c in all_claims}
     all_articles = articles(kg)
+    all_terms_for_index = terms(kg)
+    term_index = {t.iri: t for t in all_terms_for_index}
     output.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".igfkg-site-", dir=output.parent))
     try:
@@ -244,7 +322,7 @@ def build_site(
             folder = work / "kb" / page.name
             folder.mkdir(parents=True)
             (folder / "index.ttl").write_bytes(_turtle(kg, page.iri))
-            html = _entity_page(env, kg, page, known, by_id, diagrams)
+            html = _entity_page(env, kg, page, known, by_id, term_index, diagrams)
             (folder / "index.html").write_text(html, encoding="utf-8")
         support = claim_support(kg)
         sources = {a.iri: a for a in all_articles}
@@ -309,9 +387,21 @@ def build_site(
             groups=sorted(groups.items(), key=lambda item: item[0].casefold()),
             claims=all_claims,
             articles=all_articles,
+            terms=all_terms_for_index,
             axis_svg=Markup(axis_svg),
         )
         (work / "index.html").write_text(index, encoding="utf-8")
+        for term in all_terms_for_index:
+            folder = work / "ontology" / term.iri.removeprefix(IGFKG)
+            folder.mkdir(parents=True)
+            html = env.get_template("term.html").render(
+                title=term.label,
+                root="../../",
+                alternate=None,
+                t=term,
+                link=_linker("../../", known, term_index),
+            )
+            (folder / "index.html").write_text(html, encoding="utf-8")
         if output.exists():
             shutil.rmtree(output)
         work.rename(output)
@@ -341,14 +431,20 @@ def _svg(kg: GraphPort, iri: str) -> str:
     return svg[svg.index("<svg") :]
 
 
-def _linker(root: str, known: dict[str, Page]) -> Callable[[str, str], Markup]:
-    """A function linking an IRI to its page (escaped label alone if it has none)."""
+def _linker(
+    root: str, known: dict[str, Page], terms: dict[str, TermPage] | None = None
+) -> Callable[[str, str], Markup]:
+    """A function linking an IRI to its page (an entity's or an ontology term's), else to its
+    vocabulary's page, else the escaped label alone."""
 
     def link(iri: str, label: str) -> Markup:
-        target = known.get(iri)
-        if target is None:
-            return escape(label)
-        return Markup('<a href="{}">{}</a>').format(root + target.href, label)
+        target: Page | TermPage | None = known.get(iri) or (terms or {}).get(iri)
+        if target is not None:
+            return Markup('<a href="{}">{}</a>').format(root + target.href, label)
+        url = _external(iri) if not iri.startswith(IGFKG) else None
+        if url is not None:
+            return Markup('<a href="{}">{}</a>').format(url, label)
+        return escape(label)
 
     return link
 
@@ -359,6 +455,7 @@ def _entity_page(
     page: Page,
     known: dict[str, Page],
     by_id: dict[str, ClaimPage],
+    term_pages: dict[str, TermPage],
     diagrams: bool,
 ) -> str:
     import jinja2
@@ -366,7 +463,7 @@ def _entity_page(
     assert isinstance(env, jinja2.Environment)
     root = "../../"
     d = describe(kg, ox.NamedNode(page.iri))
-    link = _linker(root, known)
+    link = _linker(root, known, term_pages)
 
     mappings = []
     for rel, target in d.mappings:
@@ -382,6 +479,7 @@ def _entity_page(
         root=root,
         alternate="index.ttl",
         d=d,
+        types=[(expand_curie(t) or t, t) for t in d.types],
         mappings=mappings,
         sections=sections,
         link=link,
