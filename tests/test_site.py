@@ -171,3 +171,37 @@ def test_ontology_pages(site: Path) -> None:
     assert "owl:Class" not in study
     entity = (site / "kb" / "igf-1" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../../ontology/PeptideHormone/index.html">' in entity
+
+
+def test_query_pages_answer_as_the_golden_answers(site: Path) -> None:
+    """Each canned query has a page; with default parameters its answer (TSV beside the page)
+    is the golden answer, the page shows the SPARQL and links entities to their pages."""
+    import csv
+
+    from igfkg.explore.catalog import catalog
+
+    golden = Path(__file__).parent / "data" / "golden"
+    assert {p.name for p in (site / "queries").iterdir()} == set(catalog().ids())
+    with (golden / "manifest.tsv").open(encoding="utf-8") as handle:
+        defaults = [r for r in csv.DictReader(handle, delimiter="\t") if not r["params"]]
+    assert len(defaults) > 10
+    compared = 0
+    for row in defaults:
+        query = catalog().get(row["query"])
+        answer = site / "queries" / row["query"] / "answer.tsv"
+        if query.inference or query.literature_index:
+            # not run by the build: it would write the closure or the index into the store
+            assert not answer.exists()
+            text = (answer.parent / "index.html").read_text(encoding="utf-8")
+            assert "Not run while writing the site" in text
+            continue
+        compared += 1
+        assert answer.read_text(encoding="utf-8") == (golden / f"{row['case']}.tsv").read_text(
+            encoding="utf-8"
+        ), row["case"]
+    assert compared > 10
+    page = (site / "queries" / "adverse-effects" / "index.html").read_text(encoding="utf-8")
+    assert "<pre>#+ question:" in page
+    assert '<a href="../../kb/mecasermin/index.html">' in page
+    needs = (site / "queries" / "entity" / "index.html").read_text(encoding="utf-8")
+    assert "Needs a value" in needs

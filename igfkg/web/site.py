@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from igfkg.core import sparql
 from igfkg.core.errors import OutputError
 from igfkg.core.namespaces import PREFIXES, compact, expand_curie
+from igfkg.explore.catalog import catalog
 from igfkg.explore.describe import describe
 from igfkg.explore.diagram import axis_diagram, neighbourhood, render
 from igfkg.explore.support import claim_support
@@ -388,6 +389,7 @@ def build_site(
             claims=all_claims,
             articles=all_articles,
             terms=all_terms_for_index,
+            queries=list(catalog()),
             axis_svg=Markup(axis_svg),
         )
         (work / "index.html").write_text(index, encoding="utf-8")
@@ -402,6 +404,8 @@ def build_site(
                 link=_linker("../../", known, term_index),
             )
             (folder / "index.html").write_text(html, encoding="utf-8")
+        # last: a query may materialise the OWL RL closure or the literature index
+        _query_pages(env, kg, work, _linker("../../", known, term_index))
         if output.exists():
             shutil.rmtree(output)
         work.rename(output)
@@ -409,6 +413,64 @@ def build_site(
         if work.exists():
             shutil.rmtree(work)
     return every
+
+
+_SHOWN_ROWS = 200
+
+
+class _NotRunError(Exception):
+    """A query the site build does not run (it would write into the store)."""
+
+
+def _query_pages(
+    env: object, kg: GraphPort, work: Path, link: Callable[[str, str], Markup]
+) -> None:
+    """One page per canned query: its question, parameters, SPARQL and its answer with the
+    default parameters (the first rows; the whole answer as CSV, TSV and JSON beside it)."""
+    import jinja2
+
+    from igfkg.core.errors import IgfkgError
+    from igfkg.core.results import term_to_text
+
+    assert isinstance(env, jinja2.Environment)
+    for query in catalog():
+        folder = work / "queries" / query.id
+        folder.mkdir(parents=True)
+        error, variables, shown, total = "", [], [], 0
+        try:
+            if query.inference and not kg.has_inferred():
+                # the build would materialise the closure into the store and change it
+                raise _NotRunError(f"it needs the OWL 2 RL closure: run igfkg query {query.id}")
+            if query.literature_index:
+                raise _NotRunError(f"it reads the literature index: run igfkg query {query.id}")
+            answer = query.run(kg, {})
+        except _NotRunError as reason:
+            error = f"Not run while writing the site: {reason}"
+        except IgfkgError as problem:
+            error = f"Needs a value: {problem}"
+        else:
+            variables = list(answer.variables)
+            total = len(answer)
+            for fmt in ("csv", "tsv", "json"):
+                (folder / f"answer.{fmt}").write_text(answer.serialize(fmt), encoding="utf-8")
+            for row in list(answer)[:_SHOWN_ROWS]:
+                cells = []
+                for term in row:
+                    iri = term.value if isinstance(term, ox.NamedNode) else ""
+                    cells.append((iri, term_to_text(term)))
+                shown.append(cells)
+        html = env.get_template("query.html").render(
+            title=query.id,
+            root="../../",
+            alternate=None,
+            q=query,
+            error=error,
+            variables=variables,
+            shown=shown,
+            total=total,
+            link=link,
+        )
+        (folder / "index.html").write_text(html, encoding="utf-8")
 
 
 def _version(kg: GraphPort) -> str:
