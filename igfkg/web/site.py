@@ -33,6 +33,8 @@ from igfkg.explore.support import claim_support
 from igfkg.store.formats import OX_FORMATS
 
 if TYPE_CHECKING:
+    import jinja2
+
     from igfkg.explore.traversal import Edge
     from igfkg.store.port import GraphPort
 
@@ -326,6 +328,7 @@ def build_site(
             html = _entity_page(env, kg, page, known, by_id, term_index, diagrams)
             (folder / "index.html").write_text(html, encoding="utf-8")
         support = claim_support(kg)
+        page_link = _linker("../../", known)
         sources = {a.iri: a for a in all_articles}
         for claim in all_claims:
             folder = work / "claims" / claim.id
@@ -343,7 +346,7 @@ def build_site(
                 c=claim,
                 source=source,
                 support=str(support[claim.id]) if claim.id in support else "",
-                link=_linker("../../", known),
+                link=page_link,
             )
             (folder / "index.html").write_text(html, encoding="utf-8")
         reports: dict[str, list[tuple[str, str]]] = {}
@@ -369,7 +372,7 @@ def build_site(
                 headings=headings,
                 claims=[c for c in all_claims if c.source == article.iri],
                 studies=reports.get(article.iri, []),
-                link=_linker("../../", known),
+                link=page_link,
             )
             (folder / "index.html").write_text(html, encoding="utf-8")
         axis_svg = ""
@@ -423,16 +426,13 @@ class _NotRunError(Exception):
 
 
 def _query_pages(
-    env: object, kg: GraphPort, work: Path, link: Callable[[str, str], Markup]
+    env: jinja2.Environment, kg: GraphPort, work: Path, link: Callable[[str, str], Markup]
 ) -> None:
     """One page per canned query: its question, parameters, SPARQL and its answer with the
     default parameters (the first rows; the whole answer as CSV, TSV and JSON beside it)."""
-    import jinja2
-
     from igfkg.core.errors import IgfkgError
     from igfkg.core.results import term_to_text
 
-    assert isinstance(env, jinja2.Environment)
     for query in catalog():
         folder = work / "queries" / query.id
         folder.mkdir(parents=True)
@@ -512,7 +512,7 @@ def _linker(
 
 
 def _entity_page(
-    env: object,
+    env: jinja2.Environment,
     kg: GraphPort,
     page: Page,
     known: dict[str, Page],
@@ -520,9 +520,6 @@ def _entity_page(
     term_pages: dict[str, TermPage],
     diagrams: bool,
 ) -> str:
-    import jinja2
-
-    assert isinstance(env, jinja2.Environment)
     root = "../../"
     d = describe(kg, ox.NamedNode(page.iri))
     link = _linker(root, known, term_pages)

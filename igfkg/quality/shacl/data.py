@@ -27,6 +27,13 @@ import rdflib
 from rdflib.term import Node
 
 from igfkg.quality.shacl.shapes import XSD, UnsupportedShapeError, name
+from igfkg.store.formats import (
+    OX_FORMATS,
+    QUAD_FORMATS,
+    file_triples,
+    rdf_format,
+    syntax_error,
+)
 
 __all__ = ["Data", "LiteralCollisionError", "Loaded", "rewritable", "stored_forms", "to_ox"]
 
@@ -162,8 +169,6 @@ class Data:
         """The data as one rdflib graph (files are parsed on first use)."""
         if self._graph is None:
             assert self.files is not None
-            from igfkg.store.formats import file_triples
-
             graph = rdflib.Graph()
             for chunk in _chunks(file_triples(self.files)):
                 text = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
@@ -182,8 +187,6 @@ class Data:
     def _load(self) -> Loaded:
         if self.files is None:
             return _load_graph(self.graph())
-        from igfkg.store.formats import QUAD_FORMATS, file_triples, rdf_format, syntax_error
-
         loaded = Loaded(ox.Store())
         written: set[ox.Literal] = set()
         for path in self.files:
@@ -211,8 +214,6 @@ class Data:
 
 
 def _bulk_load(store: ox.Store, path: Path, failed: list[SyntaxError]) -> None:
-    from igfkg.store.formats import OX_FORMATS, rdf_format
-
     try:
         store.bulk_load(path=path, format=OX_FORMATS[rdf_format(path)])
     except SyntaxError as error:
