@@ -904,7 +904,7 @@ def serve_cmd(
     """Serve the graph as a SPARQL endpoint (Oxigraph server with its query UI, behind igfkg's
     checks): read-only, no SERVICE, time and size limits, unless told otherwise."""
     from igfkg.graph import open as open_graph
-    from igfkg.release.load import serve
+    from igfkg.web.serve import serve
 
     serve(
         ctx.obj["store"],

@@ -48,14 +48,19 @@ ALL_BACKENDS = (*BACKENDS, "sparql")
 
 
 def open(
-    spec: str = "oxigraph:", *, bundled: bool = True, allow_insecure_auth: bool = False
+    spec: str = "oxigraph:",
+    *,
+    bundled: bool = True,
+    allow_insecure_auth: bool = False,
+    read_only: bool = False,
 ) -> KnowledgeGraph:
     """Open a knowledge graph: ``oxigraph:`` (memory), ``oxigraph:PATH`` (disk), ``rdflib:``, or
     ``sparql:URL`` (a remote SPARQL 1.1 endpoint, used as it is; credentials in the URL go over
     https only, unless ``allow_insecure_auth``).
 
     The bundled ontology and knowledge base are loaded unless ``bundled=False``; a persistent
-    store that already holds data is used as it is.
+    store that already holds data is used as it is. ``read_only`` opens a persistent store
+    without taking its lock (other read-only openers may share it; nothing can be written).
 
     >>> open("neo4j:")
     Traceback (most recent call last):
@@ -65,7 +70,9 @@ def open(
     kind, _, location = spec.partition(":")
     backend: Backend
     if kind == "oxigraph":
-        backend = OxigraphBackend(Path(location) if location else None)
+        if read_only and not location:
+            raise ConfigError("read_only needs a persistent store: 'oxigraph:PATH'")
+        backend = OxigraphBackend(Path(location) if location else None, read_only=read_only)
     elif kind == "rdflib":
         if location:
             raise ConfigError("the rdflib backend is in memory only; use 'rdflib:'")
@@ -77,7 +84,7 @@ def open(
     else:
         raise ConfigError(f"unknown backend {kind!r}; known backends: {', '.join(ALL_BACKENDS)}")
     kg = KnowledgeGraph(backend)
-    if bundled and backend.is_empty():
+    if bundled and not read_only and backend.is_empty():
         kg.load_bundled()
     return kg
 

@@ -1,16 +1,12 @@
-"""Loading igfkg into remote stores (Graph Store Protocol) and serving it (Oxigraph server)."""
+"""Loading igfkg into remote stores (Graph Store Protocol); the stores `igfkg serve` serves."""
 
 from __future__ import annotations
 
 import gc
 import os
-import signal
 import sys
-import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +20,7 @@ from igfkg.store.remote import GraphStore
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
 
-__all__ = ["load_files", "load_release", "serve"]
+__all__ = ["load_files", "load_release", "prepare_stores", "writers_locked"]
 
 
 def _nt(triples: list[ox.Triple]) -> bytes:
@@ -98,7 +94,7 @@ def _warn(message: str) -> None:
 
 
 @contextmanager
-def _writers_locked(store: Path) -> Iterator[None]:
+def writers_locked(store: Path) -> Iterator[None]:
     """Hold the store's lock (the one RocksDB takes) while a read-only engine serves it: an
     engine opened read-only must not see the store change under it, so igfkg commands that
     write wait (IGFKG_LOCK_TIMEOUT) and then fail instead."""
@@ -115,7 +111,7 @@ def _writers_locked(store: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _prepare(
+def prepare_stores(
     store: Path | None, tmp: Path, open_graph: Callable[..., GraphPort]
 ) -> tuple[Path, Path | None]:
     """The store folders to serve: the graph, and (without ``store``) the graph with its OWL
@@ -144,101 +140,3 @@ def _prepare(
         bulk_load(tmp / name, nquads)
         folders.append(tmp / name)
     return folders[0], folders[1]
-
-
-def serve(
-    store: Path | None,
-    host: str,
-    port: int,
-    announce: Callable[[str], object] = print,
-    *,
-    writable: bool = False,
-    allow_service: bool = False,
-    timeout: float | None = None,
-    max_result_bytes: int | None = None,
-    open_graph: Callable[..., GraphPort],
-) -> None:
-    """Serve the graph until interrupted: igfkg's front (:mod:`igfkg.store.front`) on
-    ``host:port`` before the Oxigraph server on a private loopback port. Read-only unless
-    ``writable``; SERVICE and LOAD refused unless ``allow_service``; queries cancelled after
-    ``timeout`` seconds (default IGFKG_QUERY_TIMEOUT). With ``store``, serve that persistent
-    store (loading the bundled graph first if it is empty); otherwise a temporary store
-    bulk-loaded with the release N-Quads. The inferred (OWL 2 RL) graph is served too, so
-    that every canned query answers (:func:`_prepare`); ``open_graph`` (the front door's
-    :func:`igfkg.open`, passed in so that this layer does not import it) opens the graph.
-
-    A busy port raises StoreError (exit 3); a bad host, ConfigError (exit 2).
-    """
-    from igfkg.core.config import settings
-    from igfkg.store.front import Front, FrontPolicy, check_host, is_loopback
-    from igfkg.store.server import OxigraphServer
-
-    host = check_host(host)
-    conf = settings()
-    timeout = conf.query_timeout if timeout is None else timeout
-    from igfkg.quality.inference import GRAPH_INFERRED
-
-    policy = FrontPolicy(
-        writable,
-        allow_service,
-        max_result_bytes or conf.max_result_bytes,
-        timeout or None,
-        (GRAPH_INFERRED,),
-    )
-    try:
-        front = Front(host, port, policy)  # first: a busy port fails before any work
-    except OSError as error:
-        raise StoreError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    if writable and not is_loopback(host):
-        _warn(
-            f"igfkg: WARNING: --writable on {host}, not a loopback address: anyone who can reach"
-            f" this machine on port {front.port} can change or delete the served data (there is"
-            " no authentication)"
-        )
-    elif writable:
-        _warn(
-            "igfkg: warning: --writable: any program on this machine can change the served data"
-            " over HTTP (cross-origin writes from web pages are refused)"
-        )
-    elif not is_loopback(host):
-        _warn(f"igfkg: note: serving on {host}: anyone who can reach this machine can read it")
-    if allow_service:
-        _warn("igfkg: warning: --allow-service: queries may make the server fetch other URLs")
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)  # stop the server on kill too
-    try:
-        with tempfile.TemporaryDirectory(prefix="igfkg-serve-") as tmp, ExitStack() as stack:
-            location, inferred = _prepare(store, Path(tmp), open_graph)
-            if store is not None and not writable:
-                stack.enter_context(_writers_locked(store))
-            engine = OxigraphServer(location, read_only=not writable, timeout=timeout)
-            engines = [engine]
-            if inferred is not None:
-                engines.append(OxigraphServer(inferred, read_only=True, timeout=timeout))
-            for running in engines:
-                stack.callback(running.stop)
-                try:
-                    running.start()
-                except (RuntimeError, TimeoutError, OSError) as error:
-                    raise StoreError(f"the SPARQL engine did not start: {error}") from None
-            front.inference_port = engines[-1].port if inferred is not None else 0
-            front.upstream_port = engine.port
-            threading.Thread(target=front.serve_forever, daemon=True).start()
-            mode = "writable" if writable else "read-only"
-            announce(
-                f"igfkg SPARQL endpoint: {front.url}/query  (query UI: {front.url}/ , graph"
-                f" store: {front.url}/store; {mode}). Ctrl-C stops it."
-            )
-            while engine.process is not None and engine.process.poll() is None:
-                time.sleep(0.2)
-            raise StoreError(f"the SPARQL engine stopped: {engine.failure() or 'no message'}")
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        if front.upstream_port:  # serve_forever runs
-            front.shutdown()
-        front.server_close()

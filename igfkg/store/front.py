@@ -102,6 +102,9 @@ class Front(ThreadingHTTPServer):
         self.inference_port = 0  # an engine whose union graph holds the OWL 2 RL closure
         self.public_host = host
         super().__init__((host.strip("[]"), port), _Handler)
+        # The address browsers see, when a public server forwards to this front (igfkg serve's
+        # web site): writes must come from that origin.
+        self.public_port = self.port
 
     @property
     def port(self) -> int:
@@ -293,7 +296,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _check_same_origin(self) -> None:
         own = {f"http://{self.headers.get('Host', '')}".lower()}
         if is_loopback(self.server.public_host):
-            own |= {f"http://{n}:{self.server.port}" for n in ("127.0.0.1", "localhost", "[::1]")}
+            own |= {
+                f"http://{n}:{self.server.public_port}" for n in ("127.0.0.1", "localhost", "[::1]")
+            }
         origin = self.headers.get("Origin")
         if origin is not None and origin.lower() not in own:
             raise _RefusedError(403, f"cross-origin write refused (Origin {origin})")

@@ -81,14 +81,23 @@ class OxigraphBackend(Backend):
 
     name = "oxigraph"
 
-    def __init__(self, path: Path | None = None, lock_timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        lock_timeout: float | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self.path = path
         self.capabilities = Capabilities(
-            local=True, private=path is None, engine="oxigraph", bulk_writes=True
+            local=True, private=path is None, engine="oxigraph", bulk_writes=not read_only
         )
-        self.store = _open_store(path, lock_timeout) if path is not None else ox.Store()
-        if path is not None:
-            _recover(self.store)
+        if path is not None and read_only:
+            self.store = ox.Store.read_only(str(path))
+        else:
+            self.store = _open_store(path, lock_timeout) if path is not None else ox.Store()
+            if path is not None:
+                _recover(self.store)
 
     def load_file(self, path: Path, graph: str, fmt: str | None = None) -> None:
         self._load(graph, fmt or rdf_format(path), str(path), path=Path(path))
