@@ -433,21 +433,10 @@ def create_app(
 
 
 def _vetted(text: str) -> str:
-    """The query, checked by the SPARQL parser: an update (which parses as one) is refused as
-    such, SERVICE and LOAD are refused."""
-    from igfkg.core.errors import ReadOnlyError
+    """The query, parsed and checked: updates, SERVICE and LOAD are refused (ReadOnlyError)."""
     from igfkg.store.guard import vet
 
-    try:
-        return vet(text, allow_service=False).text
-    except IgfkgError:
-        try:
-            vet(text, allow_update=True, allow_service=True)
-        except IgfkgError:
-            pass
-        else:
-            raise ReadOnlyError("this page is read-only: updates are refused") from None
-        raise
+    return vet(text, allow_service=False, parse=True).text
 
 
 def _page_number(request: Request) -> int | None:
