@@ -890,6 +890,7 @@ def load_cmd(
     metavar="N",
     help="Refuse answers larger than this (default: IGFKG_MAX_RESULT_BYTES, 256 MiB).",
 )
+@click.option("--no-diagrams", is_flag=True, help="Pages without diagrams (no Graphviz needed).")
 @click.pass_context
 @_handled
 def serve_cmd(
@@ -900,9 +901,12 @@ def serve_cmd(
     allow_service: bool,
     timeout: float | None,
     max_result_bytes: int | None,
+    no_diagrams: bool,
 ) -> None:
-    """Serve the graph as a SPARQL endpoint (Oxigraph server with its query UI, behind igfkg's
-    checks): read-only, no SERVICE, time and size limits, unless told otherwise."""
+    """Serve the graph's web site and SPARQL endpoint (/query, /store) on one address:
+    read-only, loopback, no SERVICE, time and size limits, unless told otherwise.
+
+    Example: igfkg serve --port 8080, then open http://127.0.0.1:8080/"""
     from igfkg.graph import open as open_graph
     from igfkg.web.serve import serve
 
@@ -915,6 +919,7 @@ def serve_cmd(
         allow_service=allow_service,
         timeout=timeout,
         max_result_bytes=max_result_bytes,
+        diagrams=not no_diagrams,
         open_graph=open_graph,
     )
 

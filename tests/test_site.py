@@ -52,6 +52,11 @@ def test_entity_page_shows_claims_hedges_evidence_and_diagram(site: Path) -> Non
     assert 'class="hedged"' in html
     assert "(hedged: experimental only)" in html
     assert "<svg" in html
+    # each synonym says where it came from
+    assert (
+        '<li>Somatomedin C <small>(exact, MeSH entry term, from <a href="https://meshb.nlm.nih.gov'
+        '/record/ui?ui=D007334">MESH:D007334</a>)</small></li>'
+    ) in html
     mecasermin = (site / "kb" / "mecasermin" / "index.html").read_text(encoding="utf-8")
     assert "evidence: " in mecasermin
     assert "https://pubmed.ncbi.nlm.nih.gov/15832492" in mecasermin

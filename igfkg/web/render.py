@@ -50,6 +50,7 @@ __all__ = ["Renderer", "environment", "svg_inline"]
 
 _HEADINGS = sparql.load("igfkg.web", "site-article-headings")
 _REPORTS = sparql.load("igfkg.web", "site-reports")
+_SYNONYMS = sparql.load("igfkg.web", "site-synonyms")
 
 #: The most rows a page shows of an answer.
 SHOWN_ROWS = 200
@@ -244,6 +245,16 @@ class Renderer:
             ),
         )
         diagram = svg_inline(render(neighbourhood(self.kg, ox.NamedNode(page.iri)), "svg"))
+        synonyms = []
+        for row in self.kg.select(_SYNONYMS, {"entity": ox.NamedNode(page.iri)}):
+            source = value(row, "source")
+            synonyms.append(
+                (value(row, "form"), value(row, "scope"), value(row, "kind"),
+                 compact(source) if source else "", external(source) if source else None)
+            )  # fmt: skip
+        described = {form for form, *_ in synonyms}
+        synonyms += [(s, "exact", "curated in the KB", "", None) for s in d.synonyms
+                     if s not in described]  # fmt: skip
         return self._render(
             "entity.html",
             2,
@@ -253,6 +264,7 @@ class Renderer:
             d=d,
             types=[(expand_curie(t) or t, t) for t in d.types],
             mappings=mappings,
+            synonyms=synonyms,
             sections=sections,
             diagram=diagram if diagrams else "",
             literature=literature,
