@@ -301,3 +301,30 @@ def test_store_pages_escape_markup_and_page_long_lists(store_served: Served) -> 
     assert len(listed) == len(set(listed)) == 46  # 45 ingested and the seed review
     status, _, _ = get(store_served.url, "/kb/igf-1/literature?page=0")
     assert status == 400
+
+
+def test_writable_site_shows_changes_at_once() -> None:
+    """With --writable nothing is cached: a write shows on the next page and in search."""
+    server = Served("--writable", "--no-diagrams")
+    try:
+        status, _, body = get(server.url, "/kb/igf-1")
+        assert status == 200
+        assert b"Zebrafish growth token" not in body
+        update = (
+            "INSERT DATA { GRAPH <https://w3id.org/igfkg/graph/kb> { "
+            "<https://w3id.org/igfkg/kb/igf-1> <http://www.w3.org/2004/02/skos/core#altLabel> "
+            '"Zebrafish growth token"@en } }'
+        )
+        parts = urllib.parse.urlsplit(server.url)
+        conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
+        conn.request(
+            "POST", "/update", body=update, headers={"Content-Type": "application/sparql-update"}
+        )
+        assert conn.getresponse().status == 204
+        conn.close()
+        status, _, body = get(server.url, "/kb/igf-1")
+        assert b"Zebrafish growth token" in body
+        status, _, body = get(server.url, "/api/search?q=zebrafish+growth")
+        assert json.loads(body)["hits"][0]["iri"] == "https://w3id.org/igfkg/kb/igf-1"
+    finally:
+        server.stop()

@@ -128,8 +128,16 @@ def create_app(
     (the guarded engine when served). ``cache_size`` > 0 caches rendered answers: only for a
     graph that does not change while served. ``forward`` answers the SPARQL protocol routes
     (``/query``, ``/update``, ``/store``)."""
-    site = Renderer(kg, static=False)
+    shared = Renderer(kg, static=False)
     cache = _Cache(cache_size)
+
+    def current() -> Renderer:
+        """The renderer: shared while the graph cannot change; else a new one per request,
+        after telling the graph it may have changed (its name index is rebuilt)."""
+        if cache_size > 0:
+            return shared
+        kg.changed()
+        return Renderer(kg, static=False)
 
     def cached(
         handler: Callable[[Request], Response],
@@ -149,6 +157,7 @@ def create_app(
         return HTMLResponse(text, status_code=status)
 
     def not_found(request: Request, what: str, guess: str = "") -> HTMLResponse:
+        site = current()
         hits = kg.name_index().search(guess, limit=8) if guess else []
         return html(
             site.env.get_template("missing.html").render(
@@ -164,9 +173,11 @@ def create_app(
         )
 
     def home(request: Request) -> Response:
+        site = current()
         return html(site.home(diagrams=diagrams))
 
     def entity(request: Request) -> Response:
+        site = current()
         name = request.path_params["name"]
         page = site.by_name.get(name)
         try:
@@ -187,6 +198,7 @@ def create_app(
         return HTMLResponse(body, headers={"Vary": "Accept"})
 
     def literature(request: Request) -> Response:
+        site = current()
         name = request.path_params["name"]
         page = site.by_name.get(name)
         if page is None:
@@ -210,12 +222,14 @@ def create_app(
         )
 
     def claim(request: Request) -> Response:
+        site = current()
         claim_id = request.path_params["id"]
         if claim_id not in site.by_id:
             return not_found(request, f"No claim {claim_id} in this graph.")
         return html(site.claim(claim_id))
 
     def article(request: Request) -> Response:
+        site = current()
         slug = request.path_params["slug"]
         found = site.by_slug.get(slug)
         if found is None and slug.startswith("pmid-") and slug[5:].isdigit():
@@ -232,6 +246,7 @@ def create_app(
         return html(site.article(found))
 
     def term(request: Request) -> Response:
+        site = current()
         found = site.term_by_name.get(request.path_params["name"])
         if found is None:
             return not_found(
@@ -240,6 +255,7 @@ def create_app(
         return html(site.term(found))
 
     def queries(request: Request) -> Response:
+        site = current()
         return html(
             site.env.get_template("queries.html").render(
                 title="canned queries",
@@ -252,6 +268,7 @@ def create_app(
         )
 
     def query(request: Request) -> Response:
+        site = current()
         try:
             q = catalog().get(request.path_params["id"])
         except UnknownQueryError:
@@ -320,6 +337,7 @@ def create_app(
         return html(body, 400 if error else 200)
 
     def adhoc(request: Request) -> Response:
+        site = current()
         text = request.query_params.get("query", "")
         example = request.query_params.get("example", "")
         if example and not text:
@@ -361,6 +379,7 @@ def create_app(
         return html(body, 400 if error else 200)
 
     def search(request: Request) -> Response:
+        site = current()
         text = request.query_params.get("q", "")
         hits = kg.name_index().search(text, limit=50) if text.strip() else []
         return html(
@@ -376,6 +395,7 @@ def create_app(
         )
 
     def search_api(request: Request) -> Response:
+        site = current()
         text = request.query_params.get("q", "")
         try:
             limit = min(max(int(request.query_params.get("limit", "10")), 1), 50)
