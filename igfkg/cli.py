@@ -802,10 +802,14 @@ def reason_cmd(ctx: click.Context, materialize: bool) -> None:
 @_handled
 def build_cmd(ctx: click.Context, output: Path, force: bool) -> None:
     """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML, the
-    SSSOM mappings and a VoID/DCAT description with checksums."""
+    SSSOM mappings, the ontology's documentation on one HTML page (ontology.html) and a
+    VoID/DCAT description with checksums."""
     from igfkg.release.build import build
+    from igfkg.web.ontology_doc import ontology_doc
 
-    for artefact in build(_graph(ctx), output, force=force):
+    kg = _graph(ctx)
+    extra = {"ontology.html": ontology_doc(kg)}
+    for artefact in build(kg, output, force=force, extra=extra):
         click.echo(f"{artefact.sha256}  {output / artefact.name}")
 
 

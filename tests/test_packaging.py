@@ -41,6 +41,8 @@ def test_wheel_contents(wheel: Path) -> None:
         "igfkg/_data/ontology/kb/claims.ttl",
         "igfkg/_data/shapes/igfkg-shapes.ttl",
         "igfkg/_data/queries/adverse-effects.rq",
+        "igfkg/web/templates/ontology-doc.html",
+        "igfkg/web/sparql/ontology-doc.rq",
     ]:
         assert required in names
 

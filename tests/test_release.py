@@ -25,6 +25,7 @@ EXPECTED = {
     "igfkg.owl",
     "igfkg.jsonld",
     "igfkg-mappings.sssom.tsv",
+    "ontology.html",
     "void.ttl",
 }
 PARTS = ("ontology", "kb", "mappings", "queries", "inferred", "literature-index")

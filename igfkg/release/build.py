@@ -9,6 +9,8 @@ and triples sorted, no timestamp but the ontology's version date):
 - ``igfkg.nq`` (everything, with graph names, for bulk loaders) and ``igfkg.nt`` (merged),
 - ``igfkg.jsonld`` and ``igfkg.owl`` (RDF/XML) of the ontology + KB + mappings,
 - ``igfkg-mappings.sssom.tsv`` (SSSOM TSV with its YAML header),
+- any ``extra`` files the caller makes (``igfkg build``: ``ontology.html``, the ontology's
+  documentation, which the web layer renders),
 - ``void.ttl`` (VoID + DCAT: version, licence, triples per graph, classes and properties used,
   the files with their SHA-256 checksums).
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from igfkg.core import sparql
+from igfkg.core.errors import OutputError
 from igfkg.core.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
 from igfkg.literature.index import INDEX_GRAPH, index_triples
 from igfkg.quality.inference import GRAPH_INFERRED, inferred_triples
@@ -227,12 +231,24 @@ def void(parts: dict[str, list[ox.Triple]], files: list[Artefact], version: str)
     return ox.serialize(sorted(out, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
 
 
-def build(kg: GraphPort, outdir: Path, *, force: bool = False) -> list[Artefact]:
+def build(
+    kg: GraphPort,
+    outdir: Path,
+    *,
+    force: bool = False,
+    extra: Mapping[str, bytes] | None = None,
+) -> list[Artefact]:
     """Write the release artefacts of ``kg`` to ``outdir``; return them with their checksums.
-    Every target is checked before anything is written (:mod:`igfkg.core.output`: regular
-    files or new paths only, read-only ones only with ``force``); each file is written whole."""
+    ``extra``: more files by name (plain file names, none of the release's own), written and
+    listed in VoID with their checksums like the others. Every target is checked before
+    anything is written (:mod:`igfkg.core.output`: regular files or new paths only, read-only
+    ones only with ``force``); each file is written whole."""
     from igfkg.core.output import check_output, check_output_dir, write_output
 
+    extra = dict(extra or {})
+    for name in extra:
+        if not _plain_name(name):
+            raise OutputError(f"{name!r}: not a plain file name for the release")
     if outdir.exists() or outdir.is_symlink():
         check_output_dir(outdir)
     version = _version(kg)
@@ -253,6 +269,10 @@ def build(kg: GraphPort, outdir: Path, *, force: bool = False) -> list[Artefact]
         outdir, "igfkg.jsonld", ox.serialize(owl_part, format=ox.RdfFormat.JSON_LD) or b"", files
     )
     _write(outdir, "igfkg-mappings.sssom.tsv", sssom(kg, parts["mappings"], version), files)
+    for name, data in sorted(extra.items()):
+        if name == "void.ttl" or any(a.name == name for a in files):
+            raise OutputError(f"{name!r}: the release writes a file of that name itself")
+        _write(outdir, name, data, files)
     _write(outdir, "void.ttl", void(parts, files, version), files)
     folder = check_output_dir(outdir)
     for artefact in files:
@@ -260,6 +280,13 @@ def build(kg: GraphPort, outdir: Path, *, force: bool = False) -> list[Artefact]
     for artefact in files:
         write_output(folder / artefact.name, artefact.data, force=force)
     return [replace(artefact, data=b"") for artefact in files]
+
+
+def _plain_name(name: str) -> bool:
+    """A file name without a folder, not hidden, that can stand in an IRI unchanged (VoID names
+    each file's download IRI)."""
+    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+    return bool(name) and not name.startswith(".") and set(name) <= allowed
 
 
 def _rdfxml(triples: list[ox.Triple]) -> bytes:

@@ -1,7 +1,8 @@
 """The served site (``igfkg serve``): a Starlette application rendering the same pages as the
-static export, plus search with autocomplete, query forms, an ad-hoc SPARQL page and linked-data
-content negotiation on ``/kb/X``. GET and HEAD only; every query a visitor writes or fills in
-runs through the guarded engine (``query_kg``): read-only, no SERVICE, a time limit.
+static export (the ontology's documentation at ``/ontology``), plus search with autocomplete,
+query forms, an ad-hoc SPARQL page and linked-data content negotiation on ``/kb/X``. GET and
+HEAD only; every query a visitor writes or fills in runs through the guarded engine
+(``query_kg``): read-only, no SERVICE, a time limit.
 
 >>> import igfkg
 >>> kg = igfkg.open()
@@ -31,6 +32,7 @@ from igfkg.explore.catalog import catalog
 from igfkg.store.front import is_loopback
 from igfkg.web.model import ArticlePage, entity_triples, rdf, value
 from igfkg.web.negotiation import MEDIA, NotAcceptableError, choose
+from igfkg.web.ontology_doc import ontology_doc
 from igfkg.web.render import SHOWN_ROWS, Renderer
 
 if TYPE_CHECKING:
@@ -254,6 +256,9 @@ def create_app(
             )
         return html(site.term(found))
 
+    def ontology(request: Request) -> Response:
+        return HTMLResponse(ontology_doc(kg, home="/"))
+
     def queries(request: Request) -> Response:
         site = current()
         return html(
@@ -427,6 +432,7 @@ def create_app(
         Route("/kb/{name}/literature", cached(literature)),
         Route("/claims/{id}", cached(claim)),
         Route("/articles/{slug}", cached(article)),
+        Route("/ontology", cached(ontology)),
         Route("/ontology/{name}", cached(term)),
         Route("/queries", queries),
         Route("/queries/{id}", cached(query)),

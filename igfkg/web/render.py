@@ -218,6 +218,7 @@ class Renderer:
             claims=self.claims,
             articles=self.articles,
             terms=self.terms,
+            ontology_doc="ontology.html" if self.static else "/ontology",
             queries=list(catalog()),
             axis_svg=axis,
         )

@@ -1,5 +1,6 @@
 """The graph as a static web site: a home page and one page per knowledge-base entity and study,
-claim, curated article, ontology term and canned query, each entity with its Turtle beside it.
+claim, curated article, ontology term and canned query, each entity with its Turtle beside it,
+and the ontology's documentation on one page (``ontology.html``).
 Deterministic, relative links, every value escaped; written whole.
 
 >>> import igfkg, tempfile
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from igfkg.core.errors import IgfkgError, OutputError
 from igfkg.explore.catalog import catalog
 from igfkg.web.model import Page, entity_triples, rdf
+from igfkg.web.ontology_doc import ontology_doc
 from igfkg.web.render import Renderer
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ def build_site(
         for term in site.terms:
             _write(work / term.path / "index.html", site.term(term))
         _write(work / "index.html", site.home(diagrams=diagrams))
+        _write(work / "ontology.html", ontology_doc(kg, home="index.html"))
         # last: a query may materialise the OWL RL closure or the literature index
         _query_pages(site, work)
         if output.exists():
