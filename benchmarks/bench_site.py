@@ -203,12 +203,16 @@ def cold_pass(
     for kind, _, url in order:
         t0 = time.perf_counter()
         error = _fetch(connection, url)
-        samples[kind].add(time.perf_counter() - t0, error)
-        each.append(((time.perf_counter() - t0) * 1e3, url))
+        took = time.perf_counter() - t0
+        samples[kind].add(took, error)
+        each.append((took * 1e3, url))
     elapsed = time.perf_counter() - start
     connection.close()
     slowest = sorted(each, reverse=True)[:5]
-    return {kind: s.summary(elapsed) for kind, s in samples.items()}, slowest
+    out = {kind: s.summary(elapsed) for kind, s in samples.items()}
+    for result in out.values():
+        del result["throughput"]  # one request at a time: not a rate worth quoting
+    return out, slowest
 
 
 def request_of(number: int, urls: dict[str, list[str]]) -> tuple[str, str]:
@@ -383,8 +387,9 @@ def entity_names(store: Path | None) -> list[str]:
 
 
 def _row(label: str, kind: str, r: dict[str, Any]) -> str:
+    per_second = f"{r['throughput']:,.1f}" if "throughput" in r else "–"
     return (
-        f"| {label} | {kind} | {r['requests']:,} | {r['throughput']:,.1f} | {r['p50_ms']:.1f} | "
+        f"| {label} | {kind} | {r['requests']:,} | {per_second} | {r['p50_ms']:.1f} | "
         f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |"
     )
 

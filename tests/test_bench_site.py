@@ -46,6 +46,7 @@ def test_short_benchmark_run_has_no_errors_and_reports_every_kind(tmp_path: Path
         # The cold pass requests every URL of the plan exactly once.
         assert cold[kind]["requests"] == bundled["urls"][kind]
         assert steady[kind]["requests"] > 0
+        assert steady[kind]["throughput"] > 0
         for result in (cold[kind], steady[kind]):
             assert result["errors"] == 0, result["first_errors"]
             assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
