@@ -295,6 +295,34 @@ def test_busy_port_is_one_line_exit_3(served: Served) -> None:
     assert time.monotonic() - start < 30
 
 
+def test_site_connections_send_answers_at_once() -> None:
+    """Connections accepted on the site's socket have Nagle's algorithm off: with it on, every
+    answer after the first on a kept-alive connection waited ~40 ms for the client's delayed
+    ACK (found by benchmarks/bench_site.py)."""
+    import asyncio
+    import socket
+
+    from igfkg.web.serve import _listen
+
+    async def accepted_nodelay() -> int:
+        listener = _listen("127.0.0.1", 0)
+        seen: list[int] = []
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            sock = writer.get_extra_info("socket")
+            seen.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(handle, sock=listener)  # as uvicorn serves it
+        async with server:
+            reader, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+            await reader.read()  # until the server closes it
+            writer.close()
+        return seen[0]
+
+    assert asyncio.run(accepted_nodelay()) != 0
+
+
 @pytest.mark.parametrize("host", ["not a host", "999.1.1.1", "[::1", "::1]", "a..b", "-x"])
 def test_bad_host_is_one_line_exit_2(host: str) -> None:
     done = _cli("serve", "--host", host, "--port", str(free_port()))
