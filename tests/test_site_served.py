@@ -92,7 +92,7 @@ def test_every_internal_link_of_the_served_site_resolves(served: Served) -> None
         parser = _Links()
         parser.feed(body.decode("utf-8"))
         for link in parser.links:
-            if link.startswith(("http://", "https://", "#")):
+            if link.startswith(("http://", "https://", "#", "data:")):
                 continue
             target = urllib.parse.urljoin(path, link).split("#")[0]
             if target.startswith("/sparql?") and "example=" not in target:

@@ -48,7 +48,14 @@ __all__ = [
 ]
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_SKIP = {_RDF_TYPE, "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"}
+# Not relations: types, definitions, and the literature index's derived pair counts (which
+# name both entities of a pair; a store with ingested literature holds one per co-indexed pair).
+_SKIP = {
+    _RDF_TYPE,
+    "http://www.w3.org/2000/01/rdf-schema#isDefinedBy",
+    "https://w3id.org/igfkg/firstEntity",
+    "https://w3id.org/igfkg/secondEntity",
+}
 
 _OUT = sparql.load("igfkg.explore", "traversal-out")
 _IN = sparql.load("igfkg.explore", "traversal-in")

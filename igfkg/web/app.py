@@ -132,6 +132,9 @@ def create_app(
     (``/query``, ``/update``, ``/store``)."""
     shared = Renderer(kg, static=False)
     cache = _Cache(cache_size)
+    if cache_size > 0:  # read once now, not on the first visitor's request
+        shared.warm()
+        kg.name_index()
 
     def current() -> Renderer:
         """The renderer: shared while the graph cannot change; else a new one per request,

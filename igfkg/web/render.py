@@ -163,6 +163,12 @@ class Renderer:
                          value(row, "year"), value(row, "majorTopic")))  # fmt: skip
         return rows, len(answer) > limit
 
+    def warm(self) -> None:
+        """Read now what every page needs (the lists of entities, claims, articles, terms)."""
+        for name in ("by_name", "by_id", "by_slug", "term_by_name", "support", "reports"):
+            getattr(self, name)
+        self.version  # noqa: B018
+
     # -- links --------------------------------------------------------------------------------
 
     def url(self, depth: int) -> Callable[[str], str]:
@@ -245,7 +251,6 @@ class Renderer:
                 [self._edge(e, url) for e in d.hedged],
             ),
         )
-        diagram = svg_inline(render(neighbourhood(self.kg, ox.NamedNode(page.iri)), "svg"))
         synonyms = []
         for row in self.kg.select(_SYNONYMS, {"entity": ox.NamedNode(page.iri)}):
             source = value(row, "source")
@@ -267,10 +272,13 @@ class Renderer:
             mappings=mappings,
             synonyms=synonyms,
             sections=sections,
-            diagram=diagram if diagrams else "",
+            diagram=self._diagram(page.iri) if diagrams else "",
             literature=literature,
             more_literature=more_literature,
         )
+
+    def _diagram(self, iri: str) -> Markup:
+        return svg_inline(render(neighbourhood(self.kg, ox.NamedNode(iri)), "svg"))
 
     def claim(self, claim_id: str) -> str:
         c = self.by_id[claim_id]
