@@ -65,6 +65,9 @@ def test_entity_page_shows_claims_hedges_evidence_and_diagram(site: Path) -> Non
 def test_turtle_beside_each_page_is_the_entity_triples(site: Path) -> None:
     kg = igfkg.open()
     for name in ("igf-1", "study-acerini-1997", "mecasermin"):
+        for other, parser in (("nt", "nt"), ("jsonld", "json-ld")):
+            alternate = rdflib.Graph().parse(site / "kb" / name / f"index.{other}", format=parser)
+            assert isomorphic(alternate, rdflib.Graph().parse(site / "kb" / name / "index.ttl"))
         page = rdflib.Graph().parse(site / "kb" / name / "index.ttl", format="turtle")
         iri = f"https://w3id.org/igfkg/kb/{name}"
         expected = rdflib.Graph()

@@ -53,7 +53,9 @@ def build_site(
     work = Path(tempfile.mkdtemp(prefix=".igfkg-site-", dir=output.parent))
     try:
         for page in site.every:
-            _write(work / page.path / "index.ttl", rdf(entity_triples(kg, page.iri), "ttl"))
+            triples = entity_triples(kg, page.iri)
+            for fmt in ("ttl", "nt", "jsonld"):
+                _write(work / page.path / f"index.{fmt}", rdf(triples, fmt))
             rows, more = site.literature(page.iri, 0, 10)
             html = site.entity(page, diagrams=diagrams, literature=rows, more_literature=more)
             _write(work / page.path / "index.html", html)
