@@ -387,3 +387,21 @@ def test_pairs_are_defined_once_and_survive_deletion() -> None:
         assert r["pair"].value == r["d"].value + r["q"].value.rsplit("/", 1)[1]
     ingest_pubmed(kg, [DATA / "pubmed-delete-37903272.xml"])
     assert len(list(kg.select(prefixes + defined))) == len(rows)
+
+
+def test_mesh_ingest_on_disk_is_bulk_loaded_whole_and_unmarked(tmp_path: Path) -> None:
+    """On disk a new MeSH graph goes through the bulk loader: the same triples as in memory,
+    and no in-progress mark left (a marked graph would be dropped on the next open)."""
+    from igfkg.store.oxigraph import _MARKER
+
+    memory = igfkg.open(bundled=False)
+    ingest_mesh(memory, [QUALIFIERS])
+    disk = igfkg.open(f"oxigraph:{tmp_path / 'store'}", bundled=False)
+    ingest_mesh(disk, [QUALIFIERS])
+    store = disk.backend.store  # type: ignore[attr-defined]
+    assert not list(store.quads_for_pattern(None, _MARKER, None, None))
+    graph = "https://w3id.org/igfkg/graph/source/" + QUALIFIERS.name
+    quads = {str(q) for q in memory.backend.store.quads_for_pattern(None, None, None, None)}  # type: ignore[attr-defined]
+    on_disk = {str(q) for q in store.quads_for_pattern(None, None, None, None)}
+    assert len([q for q in on_disk if graph in q]) > 100
+    assert on_disk == quads
