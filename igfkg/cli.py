@@ -10,6 +10,7 @@ exit code the error's class carries.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 import warnings
 from collections.abc import Callable
@@ -30,22 +31,61 @@ from igfkg.core.errors import (
     StoreError,
     UsageError,
 )
-from igfkg.core.iri import shown
+from igfkg.core.iri import redact, shown
 from igfkg.core.results import FORMATS, Result
 
 __all__ = ["main"]
+
+_log = logging.getLogger("igfkg")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _graph(ctx: click.Context) -> Any:
+    import time
+
     from igfkg.graph import open
 
     root = ctx.find_root().obj
     if root.get("endpoint"):
+        _log.info("querying the endpoint %s", redact(root["endpoint"]))
         return open(f"sparql:{root['endpoint']}", allow_insecure_auth=root["insecure_auth"])
     store = root["store"]
-    return open(f"oxigraph:{store}" if store else "oxigraph:")
+    started = time.perf_counter()
+    kg = open(f"oxigraph:{store}" if store else "oxigraph:")
+    where = f"the store {store}" if store else "the bundled graph in memory"
+    _log.info("opened %s in %.2f s", where, time.perf_counter() - started)
+    return kg
+
+
+def _talk(ctx: click.Context, verbose: int) -> None:
+    """-v: log what the command does, as ``igfkg: ...`` lines on standard error; progress of
+    long work as whole lines (at most one a second, and the last), with -v or on a terminal."""
+    import logging
+    import time
+
+    from igfkg.core.progress import reporting
+
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("igfkg: %(message)s"))
+        logger = logging.getLogger("igfkg")
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    if not verbose and not sys.stderr.isatty():
+        return
+    last: dict[str, float] = {}
+
+    def show(task: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        finished = total is not None and done >= total
+        if not finished and now - last.get(task, 0.0) < 1.0:
+            return
+        last[task] = now
+        share = f" ({100 * done // total}%)" if total else ""
+        click.echo(f"igfkg: {task}: {done}{f'/{total}' if total else ''}{share}", err=True)
+
+    ctx.with_resource(reporting(show))
 
 
 def _line(error: IgfkgError) -> tuple[str, int]:
@@ -203,17 +243,40 @@ _INSECURE = click.option(
 )
 @_INSECURE
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option(
+    "--verbose",
+    "-v",
+    count=True,
+    help="Say what the command does on standard error (-vv: more); long work reports its "
+    "progress (also shown, without -v, when standard error is a terminal).",
+)
 @click.version_option(package_name="igfkg")
 @click.pass_context
 @_handled
 def main(
-    ctx: click.Context, store: Path | None, endpoint: str | None, insecure_auth: bool, debug: bool
+    ctx: click.Context,
+    store: Path | None,
+    endpoint: str | None,
+    insecure_auth: bool,
+    debug: bool,
+    verbose: int,
 ) -> None:
-    """igfkg: the GH–IGF-1 axis in diabetes mellitus, as a knowledge graph."""
+    """igfkg: the GH–IGF-1 axis in diabetes mellitus, as a knowledge graph.
+
+    \b
+    Examples:
+      igfkg query adverse-effects
+      igfkg describe IGF-1
+      igfkg --store ./db ingest pubmed pubmed24n0001.xml.gz
+      igfkg -v build -o release/
+
+    Shell completion (bash): eval "$(_IGFKG_COMPLETE=bash_source igfkg)"
+    """
     from igfkg.store.remote import check_auth
 
     ctx.ensure_object(dict)
     ctx.obj.update(debug=debug)
+    _talk(ctx, verbose)
     conf = settings()  # options win over the environment
     endpoint = endpoint if endpoint is not None else conf.endpoint
     if endpoint is not None:
@@ -227,7 +290,13 @@ def main(
 @click.option("--sib", is_flag=True, help="As RDF (Turtle) in the SIB sparql-examples form.")
 @_handled
 def queries_cmd(markdown: bool, sib: bool) -> None:
-    """List the canned queries: id, question, parameters."""
+    """List the canned queries: id, question, parameters.
+
+    \b
+    Examples:
+      igfkg queries
+      igfkg queries --markdown
+    """
     from igfkg.explore.catalog import catalog
 
     if sib:
@@ -312,8 +381,29 @@ def _limited(
         run()
 
 
-@main.command("query")
-@click.argument("query_id")
+class _QueryCommand(click.Command):
+    """``igfkg query``: its help lists the canned queries and their parameters."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from igfkg.explore.catalog import catalog
+
+        rows = []
+        for q in sorted(catalog(), key=lambda q: q.id):
+            params = ", ".join(str(p) for p in q.params) or "no parameters"
+            rows.append((q.id, params))
+        with formatter.section("Queries (QUERY_ID and its -p parameters)"):
+            formatter.write_dl(rows)
+
+
+def _complete_query_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of canned-query ids."""
+    from igfkg.explore.catalog import catalog
+
+    return [i for i in catalog().ids() if i.startswith(incomplete)]
+
+
+@main.command("query", cls=_QueryCommand)
+@click.argument("query_id", shell_complete=_complete_query_id)
 @click.option(
     "--param",
     "-p",
@@ -342,14 +432,33 @@ def query_cmd(
     max_rows: int | None,
     fmt: str,
 ) -> None:
-    """Run the canned query QUERY_ID."""
+    """Run the canned query QUERY_ID.
+
+    \b
+    Examples:
+      igfkg query adverse-effects
+      igfkg query drug-profile -p drug=mecasermin --format csv
+      igfkg query literature-for-entity -p entity=IGF-1 --limit 20 --offset 20
+    """
     from igfkg.explore.catalog import catalog
 
     canned = catalog().get(query_id)
     values = _parse_params(params)
 
     def run() -> None:
-        _emit(canned.run(_graph(ctx), values, limit=limit, offset=offset), fmt)
+        import time
+
+        kg = _graph(ctx)
+        started = time.perf_counter()
+        answer = canned.run(kg, values, limit=limit, offset=offset)
+        _log.info(
+            "query %s with %s: %d rows in %.3f s",
+            canned.id,
+            values or "the defaults",
+            len(answer),
+            time.perf_counter() - started,
+        )
+        _emit(answer, fmt)
 
     _limited(timeout, max_rows, False, run)
 
@@ -382,7 +491,13 @@ def sparql_cmd(
     fmt: str,
 ) -> None:
     """Run read-only SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) given as TEXT or --file.
-    SERVICE is refused unless --allow-service."""
+    SERVICE is refused unless --allow-service.
+
+    \b
+    Examples:
+      igfkg sparql 'SELECT ?s WHERE { ?s a <https://w3id.org/igfkg/Drug> }'
+      igfkg sparql --file my-query.rq --format json
+    """
     query = _text_or_file(text, file, "query")
 
     def run() -> None:
@@ -403,7 +518,12 @@ def sparql_cmd(
 @click.pass_context
 @_handled
 def update_cmd(ctx: click.Context, text: str | None, file: Path | None) -> None:
-    """Apply a SPARQL 1.1 Update to the persistent store given by --store (or IGFKG_STORE)."""
+    """Apply a SPARQL 1.1 Update to the persistent store given by --store (or IGFKG_STORE).
+
+    \b
+    Example:
+      igfkg --store ./db update --file fix.ru
+    """
     update = _text_or_file(text, file, "update")
     if ctx.obj["endpoint"]:
         raise UsageError("igfkg update writes to a local store (--store), not to --endpoint")
@@ -418,7 +538,13 @@ def update_cmd(ctx: click.Context, text: str | None, file: Path | None) -> None:
 @click.pass_context
 @_handled
 def describe_cmd(ctx: click.Context, entity: str) -> None:
-    """Everything about ENTITY (label, synonym, CURIE or IRI), grouped, with evidence."""
+    """Everything about ENTITY (label, synonym, CURIE or IRI), grouped, with evidence.
+
+    \b
+    Examples:
+      igfkg describe IGF-1
+      igfkg describe MESH:D007334
+    """
     click.echo(_graph(ctx).describe(entity).text(), nl=False)
 
 
@@ -433,7 +559,13 @@ def describe_cmd(ctx: click.Context, entity: str) -> None:
 @click.pass_context
 @_handled
 def search_cmd(ctx: click.Context, text: str, type_: str | None, limit: int, fmt: str) -> None:
-    """Entities whose label, synonym or identifier matches TEXT, best first (exit 1: none)."""
+    """Entities whose label, synonym or identifier matches TEXT, best first (exit 1: none).
+
+    \b
+    Examples:
+      igfkg search somatomedin
+      igfkg search "insulin res" --type disease --format json
+    """
     import json
 
     hits = _graph(ctx).search(text, type=type_, limit=limit)
@@ -450,7 +582,7 @@ def search_cmd(ctx: click.Context, text: str, type_: str | None, limit: int, fmt
 
 @main.command("neighbors")
 @click.argument("entity")
-@click.option("--predicate", "-p", help="Only edges of this predicate (CURIE or IRI).")
+@click.option("--predicate", help="Only edges of this predicate (CURIE or IRI).")
 @click.option("--depth", "-d", type=click.IntRange(1, 5), default=1, show_default=True)
 @click.option(
     "--include-hedged",
@@ -462,7 +594,13 @@ def search_cmd(ctx: click.Context, text: str, type_: str | None, limit: int, fmt
 def neighbors_cmd(
     ctx: click.Context, entity: str, predicate: str | None, depth: int, include_hedged: bool
 ) -> None:
-    """The edges around ENTITY, with the evidence on each."""
+    """The edges around ENTITY, with the evidence on each.
+
+    \b
+    Examples:
+      igfkg neighbors mecasermin
+      igfkg neighbors IGF-1 --predicate igfkg:hasReceptor
+    """
     kg = _graph(ctx)
     for edge in kg.neighbors(
         entity, predicate=predicate, depth=depth, include_hedged=include_hedged
@@ -513,7 +651,13 @@ def diagram_cmd(
     force: bool,
 ) -> None:
     """A neighbourhood diagram of ENTITY: its statements, and its hedged claims dashed with
-    their certainty; or, with --axis, the GH-IGF-1 axis in diabetes."""
+    their certainty; or, with --axis, the GH-IGF-1 axis in diabetes.
+
+    \b
+    Examples:
+      igfkg diagram IGF-1 --format svg -o igf-1.svg
+      igfkg diagram --axis --format mermaid
+    """
     from igfkg.core.errors import UsageError
     from igfkg.core.output import check_output, write_output
 
@@ -548,7 +692,13 @@ def diagram_cmd(
 @_handled
 def site_cmd(ctx: click.Context, output: Path, no_diagrams: bool, force: bool) -> None:
     """Write the graph as a static web site: a home page and one page per entity and study,
-    each with its Turtle beside it (relative links: host it anywhere)."""
+    each with its Turtle beside it (relative links: host it anywhere).
+
+    \b
+    Examples:
+      igfkg site -o site/
+      igfkg --store ./db site -o site/ --force
+    """
     from igfkg.web.site import build_site
 
     written = build_site(_graph(ctx), output, diagrams=not no_diagrams, force=force)
@@ -569,7 +719,12 @@ def site_cmd(ctx: click.Context, output: Path, no_diagrams: bool, force: bool) -
 def path_cmd(
     ctx: click.Context, start: str, end: str, max_length: int, include_hedged: bool
 ) -> None:
-    """The shortest paths between START and END, with the evidence on each edge."""
+    """The shortest paths between START and END, with the evidence on each edge.
+
+    \b
+    Example:
+      igfkg path mecasermin "diabetic neuropathy"
+    """
     found = _graph(ctx).paths(start, end, max_length, include_hedged=include_hedged)
     if not found:
         click.echo(f"no path of at most {max_length} edges", err=True)
@@ -582,7 +737,13 @@ def path_cmd(
 
 @main.group("ingest")
 def ingest_group() -> None:
-    """Grow the graph from PubMed/MEDLINE records and MeSH (needs --store or IGFKG_STORE)."""
+    """Grow the graph from PubMed/MEDLINE records and MeSH (needs --store or IGFKG_STORE).
+
+    \b
+    Examples:
+      igfkg --store ./db ingest mesh mesh2015_tree-numbers.tsv
+      igfkg --store ./db ingest pubmed pubmed24n0001.xml.gz
+    """
 
 
 def _persistent(ctx: click.Context) -> Any:
@@ -617,7 +778,13 @@ def ingest_pubmed_cmd(
     ctx: click.Context, files: tuple[Path, ...], workers: int, nquads: Path | None
 ) -> None:
     """Ingest PubMed XML (.xml, .xml.gz; baseline, update, efetch, MedlineCitationSet) and
-    MEDLINE text (.nbib, .txt) files, each atomically into its own named graph."""
+    MEDLINE text (.nbib, .txt) files, each atomically into its own named graph.
+
+    \b
+    Examples:
+      igfkg --store ./db ingest pubmed pubmed24n0001.xml.gz pubmed24n0002.xml.gz
+      igfkg ingest pubmed --nquads shards/ pubmed24n*.xml.gz
+    """
     from igfkg.literature.ingest import export_nquads
 
     def report(stats: Any) -> None:
@@ -638,6 +805,9 @@ def ingest_pubmed_cmd(
         raise UsageError("ingest writes to a persistent store: pass --store PATH")
     from igfkg.literature.ingest import ingest_pubmed_store
 
+    _log.info(
+        "ingesting %d file(s) into the store %s with %d worker(s)", len(files), store, workers
+    )
     ingest_pubmed_store(Path(store), list(files), workers=workers, on_file=report)
 
 
@@ -648,7 +818,12 @@ def ingest_pubmed_cmd(
 @click.pass_context
 @_handled
 def ingest_mesh_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
-    """Ingest MeSH descriptor, qualifier or supplementary XML, or a tree-number table."""
+    """Ingest MeSH descriptor, qualifier or supplementary XML, or a tree-number table.
+
+    \b
+    Example:
+      igfkg --store ./db ingest mesh mesh2015_tree-numbers.tsv desc2024.xml
+    """
     from igfkg.literature.mesh import ingest_mesh
 
     for stats in ingest_mesh(_persistent(ctx), list(files)):
@@ -665,7 +840,12 @@ def ingest_mesh_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
 def index_cmd(ctx: click.Context) -> None:
     """Bring the store's literature index up to date now (ingest keeps it current file by file;
     after a bulk load of N-Quads shards the first claim-literature-support query would
-    otherwise count every graph)."""
+    otherwise count every graph).
+
+    \b
+    Example:
+      igfkg --store ./db index
+    """
     import time
 
     from igfkg.literature.index import INDEX_GRAPH
@@ -719,7 +899,13 @@ def validate_cmd(
     with_ontology: bool,
 ) -> None:
     """SHACL-validate the graph, or the given data FILES: against the bundled shapes (with the
-    bundled ontology), or against --shapes. Exit 0 conforms, 1 does not, 2 bad input."""
+    bundled ontology), or against --shapes. Exit 0 conforms, 1 does not, 2 bad input.
+
+    \b
+    Examples:
+      igfkg validate
+      igfkg validate my-data.ttl --shapes my-shapes.ttl
+    """
     from igfkg.core import resources
     from igfkg.graph import validate_files
     from igfkg.quality.validation import render_report, shapes_graph
@@ -756,7 +942,12 @@ def validate_cmd(
 @click.pass_context
 @_handled
 def qc_cmd(ctx: click.Context, fmt: str) -> None:
-    """ODK-style ontology QC (queries/qc/*-violation.rq); exit 1 on any ERROR violation."""
+    """ODK-style ontology QC (queries/qc/*-violation.rq); exit 1 on any ERROR violation.
+
+    \b
+    Example:
+      igfkg qc
+    """
     from igfkg.quality.qc import run_checks
 
     report = run_checks(_graph(ctx))
@@ -774,7 +965,13 @@ def qc_cmd(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 @_handled
 def reason_cmd(ctx: click.Context, materialize: bool) -> None:
-    """Check consistency and coherence with HermiT (needs Java); optionally materialise."""
+    """Check consistency and coherence with HermiT (needs Java); optionally materialise.
+
+    \b
+    Examples:
+      igfkg reason
+      igfkg reason --materialize
+    """
     from igfkg.quality.reasoning import check_consistency
 
     kg = _graph(ctx)
@@ -803,7 +1000,13 @@ def reason_cmd(ctx: click.Context, materialize: bool) -> None:
 def build_cmd(ctx: click.Context, output: Path, force: bool) -> None:
     """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML, the
     SSSOM mappings, the ontology's documentation on one HTML page (ontology.html) and a
-    VoID/DCAT description with checksums."""
+    VoID/DCAT description with checksums.
+
+    \b
+    Examples:
+      igfkg build -o release/
+      igfkg -v build -o release/ --force
+    """
     from igfkg.release.build import build
     from igfkg.web.ontology_doc import ontology_doc
 
@@ -847,6 +1050,10 @@ def load_cmd(
     parsed locally first, so a malformed file is reported and nothing is sent. Credentials
     (--user/--password, IGFKG_USER/IGFKG_PASSWORD, or user:password@ in the URL) are sent
     over https only, unless --allow-insecure-auth.
+
+    \b
+    Example:
+      igfkg load --endpoint http://127.0.0.1:7878/store
     """
     from igfkg.release.load import load_files, load_release
     from igfkg.store.remote import check_auth
@@ -908,9 +1115,14 @@ def serve_cmd(
     no_diagrams: bool,
 ) -> None:
     """Serve the graph's web site and SPARQL endpoint (/query, /store) on one address:
-    read-only, loopback, no SERVICE, time and size limits, unless told otherwise.
+    read-only, loopback, no SERVICE, time and size limits, unless told otherwise; open
+    http://127.0.0.1:PORT/ in a browser.
 
-    Example: igfkg serve --port 8080, then open http://127.0.0.1:8080/"""
+    \b
+    Examples:
+      igfkg serve --port 8080
+      igfkg --store ./db serve --host 0.0.0.0
+    """
     from igfkg.graph import open as open_graph
     from igfkg.web.serve import serve
 
@@ -947,7 +1159,13 @@ def serve_cmd(
 @click.pass_context
 @_handled
 def export_cmd(ctx: click.Context, fmt: str, output: Path | None, force: bool) -> None:
-    """Export the whole graph as loaded."""
+    """Export the whole graph as loaded.
+
+    \b
+    Examples:
+      igfkg export --format ttl -o igfkg.ttl
+      igfkg export --format nq > igfkg.nq
+    """
     from igfkg.core.output import check_output, write_output
 
     if output is not None:

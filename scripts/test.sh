@@ -23,9 +23,16 @@ if ! command -v chromium >/dev/null 2>&1; then  # the browser tests (tests/test_
   $sudo apt-get install -y -q chromium >/dev/null \
     || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium >/dev/null; }
 fi
-python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-python3 -m ruff check .
-python3 -m ruff format --check .
-python3 -m mypy
+# A system Python that refuses pip (PEP 668, "externally managed": Debian, Ubuntu) gets a venv.
+PY=python3
+if python3 -c 'import os, sys, sysconfig; marker = os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"); sys.exit(0 if os.path.exists(marker) and sys.prefix == sys.base_prefix else 1)'; then
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  PY="$PWD/.venv/bin/python"
+  export PATH="$PWD/.venv/bin:$PATH"
+fi
+"$PY" -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+"$PY" -m ruff check .
+"$PY" -m ruff format --check .
+"$PY" -m mypy
 lint-imports --no-cache
-python3 -m pytest -q "$@"
+"$PY" -m pytest -q "$@"

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from igfkg.core import sparql
 from igfkg.core.namespaces import BASE
+from igfkg.core.progress import step
 
 if TYPE_CHECKING:
     from igfkg.store.base import Backend
@@ -311,6 +312,7 @@ def _cascade(
         if graph in done:
             continue
         done.add(graph)
+        step("literature index: graphs recounted", len(done), len(done) + len(set(todo) - done))
         owned, sharing = articles(graph)
         update(index_update(graph, pair_counts(owned, mapping.entities), mapping.digest))
         if graph in first:  # graphs sharing articles with a changed graph: one level only

@@ -238,8 +238,10 @@ def ingest_mesh(kg: GraphPort, paths: list[Path]) -> list[MeshStats]:
         # version's difference with the old one, in one transaction.
         stats.graph = graph_for(backend.match, Path(stats.path))
         data = stats.ntriples + key_line(stats.graph, source_key(Path(stats.path)))
-        if not backend.has_graph(stats.graph) and backend.capabilities.bulk_writes and (
-            not backend.capabilities.private
+        if (
+            not backend.has_graph(stats.graph)
+            and backend.capabilities.bulk_writes
+            and (not backend.capabilities.private)
         ):
             # On disk, a new graph goes through the bulk loader (7 s -> 1 s for the MeSH tree),
             # marked so that a crash before the closing transaction drops it on the next open.
