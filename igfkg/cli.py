@@ -32,6 +32,7 @@ from igfkg.core.errors import (
 )
 from igfkg.core.iri import shown
 from igfkg.core.results import FORMATS, Result
+from igfkg.core.version import VERSION
 
 __all__ = ["main"]
 
@@ -203,7 +204,7 @@ _INSECURE = click.option(
 )
 @_INSECURE
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-@click.version_option(package_name="igfkg")
+@click.version_option(version=VERSION, package_name="igfkg", prog_name="igfkg")
 @click.pass_context
 @_handled
 def main(
