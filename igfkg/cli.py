@@ -803,8 +803,8 @@ def reason_cmd(ctx: click.Context, materialize: bool) -> None:
 @_handled
 def build_cmd(ctx: click.Context, output: Path, force: bool) -> None:
     """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML, the
-    SSSOM mappings, the ontology's documentation on one HTML page (ontology.html) and a
-    VoID/DCAT description with checksums."""
+    SSSOM mappings, the ontology's documentation on one HTML page (ontology.html), the
+    licences, NOTICE and CITATION.cff, and a VoID/DCAT description with checksums."""
     from igfkg.release.build import build
     from igfkg.web.ontology_doc import ontology_doc
 
