@@ -18,6 +18,7 @@ from igfkg.core.errors import (
     UnknownQueryError,
 )
 from igfkg.core.results import Result, Row
+from igfkg.core.version import VERSION
 from igfkg.graph import BACKENDS, KnowledgeGraph, open
 
 __all__ = [
@@ -35,4 +36,4 @@ __all__ = [
     "open",
 ]
 
-__version__ = "0.1.0"
+__version__ = VERSION

@@ -33,6 +33,7 @@ from igfkg.core.errors import (
 )
 from igfkg.core.iri import redact, shown
 from igfkg.core.results import FORMATS, Result
+from igfkg.core.version import VERSION
 
 __all__ = ["main"]
 
@@ -250,7 +251,7 @@ _INSECURE = click.option(
     help="Say what the command does on standard error (-vv: more); long work reports its "
     "progress (also shown, without -v, when standard error is a terminal).",
 )
-@click.version_option(package_name="igfkg")
+@click.version_option(version=VERSION, package_name="igfkg", prog_name="igfkg")
 @click.pass_context
 @_handled
 def main(
@@ -999,8 +1000,8 @@ def reason_cmd(ctx: click.Context, materialize: bool) -> None:
 @_handled
 def build_cmd(ctx: click.Context, output: Path, force: bool) -> None:
     """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML, the
-    SSSOM mappings, the ontology's documentation on one HTML page (ontology.html) and a
-    VoID/DCAT description with checksums.
+    SSSOM mappings, the ontology's documentation on one HTML page (ontology.html), the
+    licences, NOTICE and CITATION.cff, and a VoID/DCAT description with checksums.
 
     \b
     Examples:

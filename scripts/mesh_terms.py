@@ -36,6 +36,8 @@ HEADER = """\
 # (dhimmel/mesh data/tree-numbers.tsv @9e16dfd); a descriptor's broader descriptors are those
 # whose tree number is the parent of one of its tree numbers, kept when that parent is listed
 # here. Qualifier labels: NLM's qual2014.xml (HHS/meshrdf samples/qual2014.xml).
+# MeSH terms courtesy of the U.S. National Library of Medicine (MeSH 2015 descriptors, MeSH 2014
+# qualifiers).
 
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .

