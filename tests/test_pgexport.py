@@ -289,3 +289,27 @@ def test_cli_export_writes_a_folder_whole(tmp_path: Path) -> None:
     missing = run("--format", "kgx-jsonl")
     assert missing.returncode == 2 and "-o DIR" in missing.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary folder left
+
+
+def test_release_holds_the_property_graphs_listed_in_void(tmp_path: Path) -> None:
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from igfkg.release.build import build
+
+    names = {a.name: a.sha256 for a in build(igfkg.open(), tmp_path / "release")}
+    wanted = [f"kgx/{n}" for n in FILES["kgx"] + FILES["kgx-jsonl"]]
+    wanted += [f"neo4j/{n}" for n in FILES["neo4j"]]
+    void = (tmp_path / "release" / "void.ttl").read_bytes()
+    listed = {
+        str(t.object.value)
+        for t in ox.parse(void, format=ox.RdfFormat.TURTLE)
+        if t.predicate.value == "http://spdx.org/rdf/terms#checksumValue"
+    }
+    for name in wanted:
+        data = (tmp_path / "release" / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == names[name] in listed, name
+    direct = tmp_path / "direct"
+    write_folder(igfkg.open(), "kgx", direct)
+    assert (direct / "edges.tsv").read_bytes() == (tmp_path / "release/kgx/edges.tsv").read_bytes()
