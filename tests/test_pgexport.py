@@ -80,16 +80,19 @@ def test_categories_and_predicates_are_valid_biolink(exported: Path, toolkit: An
     nodes, edges = _tsv(exported / "kgx" / "nodes.tsv"), _tsv(exported / "kgx" / "edges.tsv")
     categories = {c for n in nodes for c in n["category"].split("|")}
     predicates = {e["predicate"] for e in edges}
-    assert "biolink:Article" in categories and "biolink:Disease" in categories
+    assert "biolink:Article" in categories
+    assert "biolink:Disease" in categories
     assert {"biolink:mentions", "biolink:has_adverse_event"} <= predicates
     for category in categories:
         assert toolkit.is_category(category), category
         element = toolkit.get_element(category)
-        assert not element.abstract and not element.deprecated, category
+        assert not element.abstract, category
+        assert not element.deprecated, category
     for predicate in predicates:
         assert toolkit.is_predicate(predicate), predicate
         element = toolkit.get_element(predicate)
-        assert not element.abstract and not element.deprecated, predicate
+        assert not element.abstract, predicate
+        assert not element.deprecated, predicate
 
 
 def test_knowledge_level_and_agent_type_are_biolink_values(exported: Path, toolkit: Any) -> None:
@@ -109,7 +112,8 @@ def test_every_edge_joins_two_nodes_and_ids_are_unique(exported: Path) -> None:
     assert len(ids) == len(set(ids))
     assert len({e["id"] for e in edges}) == len(edges)
     for e in edges:
-        assert e["subject"] in set(ids) and e["object"] in set(ids), e
+        assert e["subject"] in set(ids), e
+        assert e["object"] in set(ids), e
 
 
 def test_hedged_claims_are_flagged_never_asserted(exported: Path, litkg: KnowledgeGraph) -> None:
@@ -141,16 +145,16 @@ def test_claims_keep_their_provenance(exported: Path) -> None:
     assert jaw["primary_knowledge_source"] == "igfkg:dataset"
     assert "jaw pain" in jaw["supporting_text"]
     studies = [e for e in edges.values() if e["supporting_evidence"]]
-    assert studies and all(
-        s.startswith("kb:") for e in studies for s in e["supporting_evidence"].split("|")
-    )
+    assert studies
+    assert all(s.startswith("kb:") for e in studies for s in e["supporting_evidence"].split("|"))
     # Every claim of the canned query is an edge, but those whose object is no node (a literal,
     # or a value such as a change direction: a property of the subject, not a relation).
     iris = {n["iri"] for n in _tsv(exported / "kgx" / "nodes.tsv")}
     golden = _golden("claims")
     assert set(edges) == {r["?claim"] for r in golden if _term(r["?object"]) in iris}
     left_out = [r for r in golden if r["?claim"] not in edges]
-    assert left_out and {r["?predicate"].rsplit("/", 1)[1] for r in left_out} == {
+    assert left_out
+    assert {r["?predicate"].rsplit("/", 1)[1] for r in left_out} == {
         "changeDirection",
         "usedAsMonotherapy",
     }
@@ -162,7 +166,8 @@ def test_articles_mention_their_descriptors(exported: Path) -> None:
     assert nodes["PMID:37903272"]["category"] == "biolink:Article"
     assert nodes["PMID:15832492"]["xref"] == "doi:10.2165/00024677-200201060-00005"
     mentions = [e for e in edges if e["subject"] == "PMID:37903272"]
-    assert mentions and {e["predicate"] for e in mentions} == {"biolink:mentions"}
+    assert mentions
+    assert {e["predicate"] for e in mentions} == {"biolink:mentions"}
     assert {e["major_topic"] for e in mentions} <= {"true", "false"}
     assert all(e["knowledge_level"] == "knowledge_assertion" for e in mentions)
 
@@ -253,8 +258,7 @@ def test_cypher_answers_equal_the_sparql_golden_answers(kuzu_db: Any) -> None:
         "claims": {
             (r["?claim"], r["?subject"], _term(r["?object"]))
             for r in _golden("claims")
-            if r["?object"].startswith("<")
-            and not r["?predicate"].endswith("/changeDirection")
+            if r["?object"].startswith("<") and not r["?predicate"].endswith("/changeDirection")
         },
         "mesh-headings": {(r["?article"], r["?descriptor"]) for r in _golden("mesh-headings")},
     }
@@ -263,7 +267,8 @@ def test_cypher_answers_equal_the_sparql_golden_answers(kuzu_db: Any) -> None:
         assert want, name
         assert _cypher(conn, name, **params.get(name, {})) == want, name
     insulin = {(r["?axis"], r["?member"]) for r in _golden("axis-members--insulin-system")}
-    assert insulin and _cypher(conn, "axis-members", axis="kb:insulin-system") == insulin
+    assert insulin
+    assert _cypher(conn, "axis-members", axis="kb:insulin-system") == insulin
 
 
 def test_cli_export_writes_a_folder_whole(tmp_path: Path) -> None:
@@ -281,13 +286,15 @@ def test_cli_export_writes_a_folder_whole(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(FILES["neo4j"])
     again = run("--format", "kgx", "-o", "out")
     assert again.returncode == 2
-    assert again.stderr.startswith("igfkg: error: ") and "--force" in again.stderr
+    assert again.stderr.startswith("igfkg: error: ")
+    assert "--force" in again.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(FILES["neo4j"])
     forced = run("--format", "kgx", "-o", "out", "--force")
     assert forced.returncode == 0, forced.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(FILES["kgx"])
     missing = run("--format", "kgx-jsonl")
-    assert missing.returncode == 2 and "-o DIR" in missing.stderr
+    assert missing.returncode == 2
+    assert "-o DIR" in missing.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary folder left
 
 

@@ -67,13 +67,18 @@ def _neo4j_header(column: str, multivalued: frozenset[str]) -> str:
 
 #: ``nodes.csv``: the id, the labels (Biolink category without its prefix, and igfkg's class),
 #: then the node columns but ``id``.
-NEO4J_NODE_HEADER = ("id:ID", ":LABEL") + tuple(
-    _neo4j_header(c, NODE_MULTIVALUED) for c in NODE_COLUMNS if c != "id"
+NEO4J_NODE_HEADER = (
+    "id:ID",
+    ":LABEL",
+    *tuple(_neo4j_header(c, NODE_MULTIVALUED) for c in NODE_COLUMNS if c != "id"),
 )
 #: ``relationships.csv``: start, end, type (the Biolink predicate without its prefix), then the
 #: edge columns (subject, predicate and object too, as properties).
-NEO4J_EDGE_HEADER = (":START_ID", ":END_ID", ":TYPE") + tuple(
-    _neo4j_header(c, EDGE_MULTIVALUED) for c in EDGE_COLUMNS
+NEO4J_EDGE_HEADER = (
+    ":START_ID",
+    ":END_ID",
+    ":TYPE",
+    *tuple(_neo4j_header(c, EDGE_MULTIVALUED) for c in EDGE_COLUMNS),
 )
 
 
@@ -122,9 +127,7 @@ def _json(fields: Mapping[str, str | bool | tuple[str, ...] | None]) -> str:
     return json.dumps(out, ensure_ascii=False, sort_keys=False)
 
 
-def write(
-    records: Iterable[Node | Edge], fmt: str, files: Mapping[str, IO[str]]
-) -> dict[str, int]:
+def write(records: Iterable[Node | Edge], fmt: str, files: Mapping[str, IO[str]]) -> dict[str, int]:
     """Write ``records`` in ``fmt`` to the two open text files named as in :data:`FILES`;
     return the number of nodes and edges written."""
     nodes_name, edges_name = FILES[fmt]

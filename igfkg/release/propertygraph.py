@@ -36,12 +36,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import pyoxigraph as ox
 
 from igfkg.core import sparql
 from igfkg.core.namespaces import BASE, GRAPH_KB, GRAPH_SOURCES, compact
+from igfkg.core.results import Term
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
@@ -220,7 +221,11 @@ class _Biolink:
     mapped ancestor's (breadth-first, so the nearest wins; exactMatch before closeMatch before
     broadMatch at one distance)."""
 
-    _RANK = {_SKOS + "exactMatch": 0, _SKOS + "closeMatch": 1, _SKOS + "broadMatch": 2}
+    _RANK: ClassVar[dict[str, int]] = {
+        _SKOS + "exactMatch": 0,
+        _SKOS + "closeMatch": 1,
+        _SKOS + "broadMatch": 2,
+    }
 
     def __init__(self, kg: GraphPort) -> None:
         self.parents: dict[str, list[str]] = defaultdict(list)
@@ -400,10 +405,13 @@ def _match(
 def _literature(kg: GraphPort) -> Iterator[Node | Edge]:
     """The articles, one at a time, with an edge to each MeSH descriptor they are indexed
     with, then the descriptors seen."""
-    graphs = [ox.NamedNode(GRAPH_KB)] + sorted(
-        (g for g in kg.backend.named_graphs() if g.value.startswith(GRAPH_SOURCES)),
-        key=lambda g: g.value,
-    )
+    graphs = [
+        ox.NamedNode(GRAPH_KB),
+        *sorted(
+            (g for g in kg.backend.named_graphs() if g.value.startswith(GRAPH_SOURCES)),
+            key=lambda g: g.value,
+        ),
+    ]
     rdf_type, article = ox.NamedNode(_RDF_TYPE), ox.NamedNode(_ARTICLE)
     descriptors: set[str] = set()
     seen: set[str] = set()
@@ -414,9 +422,10 @@ def _literature(kg: GraphPort) -> Iterator[Node | Edge]:
                 continue
             if graph.value == GRAPH_KB:
                 seen.add(node.value)  # curated articles are never ingested again
-            fields: dict[str, list[ox.Term]] = defaultdict(list)
+            fields: dict[str, list[Term]] = defaultdict(list)
             for quad in _match(kg, node, None, None, graph):
-                fields[quad.predicate.value].append(quad.object)
+                if not isinstance(quad.object, ox.Triple):
+                    fields[quad.predicate.value].append(quad.object)
             pmid = _first(fields, _PMID)
             curie = f"PMID:{pmid}" if pmid else compact(node.value)
             doi = _first(fields, _DOI)
@@ -454,6 +463,6 @@ def _literature(kg: GraphPort) -> Iterator[Node | Edge]:
         )
 
 
-def _first(fields: dict[str, list[ox.Term]], predicate: str) -> str:
+def _first(fields: dict[str, list[Term]], predicate: str) -> str:
     values = sorted(_value(v) for v in fields.get(predicate, ()))
     return values[0] if values else ""
