@@ -148,6 +148,15 @@ EDGE_MULTIVALUED = frozenset(
         "contradicting_evidence",
     }
 )
+_BIOLINK = sparql.load("igfkg.release", "pg-biolink")
+_CLAIM_VALUES = sparql.load("igfkg.release", "pg-claim-values")
+_CLAIMS = sparql.load("igfkg.release", "pg-claims")
+_ENTITIES = sparql.load("igfkg.release", "pg-entities")
+_ENTITY_VALUES = sparql.load("igfkg.release", "pg-entity-values")
+_HIERARCHY = sparql.load("igfkg.release", "pg-hierarchy")
+_MATCH = sparql.load("igfkg.release", "pg-match")
+_PLAIN_EDGES = sparql.load("igfkg.release", "pg-plain-edges")
+_PUBLICATIONS = sparql.load("igfkg.release", "pg-publications")
 _EDGE_IDS = uuid.UUID("6f1c3a52-3f0e-5b7e-9a57-1d2f1c0e6a11")
 
 
@@ -208,10 +217,6 @@ def _edge_id(*parts: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(_EDGE_IDS, "\t".join(parts)))
 
 
-def _q(name: str) -> str:
-    return sparql.load("igfkg.release", name)
-
-
 def _value(term: object) -> str:
     return str(getattr(term, "value", "")) if term is not None else ""
 
@@ -229,10 +234,10 @@ class _Biolink:
 
     def __init__(self, kg: GraphPort) -> None:
         self.parents: dict[str, list[str]] = defaultdict(list)
-        for row in kg.select(_q("pg-hierarchy")):
+        for row in kg.select(_HIERARCHY):
             self.parents[_value(row["child"])].append(_value(row["parent"]))
         best: dict[str, tuple[int, str]] = {}
-        for row in kg.select(_q("pg-biolink")):
+        for row in kg.select(_BIOLINK):
             term, rank = _value(row["term"]), self._RANK[_value(row["match"])]
             target = "biolink:" + _value(row["biolink"])[len(BIOLINK) :]
             if term not in best or (rank, target) < best[term]:
@@ -275,7 +280,7 @@ def stream(kg: GraphPort) -> Iterator[Node | Edge]:
 
 def _entities(kg: GraphPort, biolink: _Biolink) -> Iterator[Node]:
     rows: dict[str, dict[str, str | list[str]]] = {}
-    for row in kg.select(_q("pg-entities")):
+    for row in kg.select(_ENTITIES):
         iri = _value(row["entity"])
         entry = rows.setdefault(iri, {"types": [], "label": "", "definition": ""})
         types = entry["types"]
@@ -285,7 +290,7 @@ def _entities(kg: GraphPort, biolink: _Biolink) -> Iterator[Node]:
         entry["label"] = entry["label"] or _value(row["label"])
         entry["definition"] = entry["definition"] or _value(row["definition"])
     values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in kg.select(_q("pg-entity-values")):
+    for row in kg.select(_ENTITY_VALUES):
         field = _value(row["field"])[len(_SKOS) :]
         term = row["value"]
         text = _value(term)
@@ -317,7 +322,7 @@ def _publications(kg: GraphPort) -> dict[str, str]:
     """Each claim source's publication id: ``PMID:n``, else ``doi:...``; none for the
     curators' background knowledge (not a publication)."""
     out: dict[str, str] = {}
-    for row in kg.select(_q("pg-publications")):
+    for row in kg.select(_PUBLICATIONS):
         source, pmid, doi = _value(row["source"]), _value(row["pmid"]), _value(row["doi"])
         if pmid:
             out[source] = f"PMID:{pmid}"
@@ -329,7 +334,7 @@ def _publications(kg: GraphPort) -> dict[str, str]:
 def _claims(kg: GraphPort, biolink: _Biolink) -> Iterator[Edge]:
     pubs = _publications(kg)
     many: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in kg.select(_q("pg-claim-values")):
+    for row in kg.select(_CLAIM_VALUES):
         field = _value(row["field"]).rsplit("/", 1)[-1]
         value = row["value"]
         text = _value(value)
@@ -340,7 +345,7 @@ def _claims(kg: GraphPort, biolink: _Biolink) -> Iterator[Edge]:
         many[_value(row["claim"])][field].append(
             compact(text) if isinstance(value, ox.NamedNode) else text
         )
-    for row in kg.select(_q("pg-claims")):
+    for row in kg.select(_CLAIMS):
         claim = _value(row["claim"])
         subject, predicate, obj = (_value(row[k]) for k in ("subject", "predicate", "object"))
         certainty = _value(row["certainty"])
@@ -368,7 +373,7 @@ def _claims(kg: GraphPort, biolink: _Biolink) -> Iterator[Edge]:
 
 
 def _plain_edges(kg: GraphPort, biolink: _Biolink) -> Iterator[Edge]:
-    for row in kg.select(_q("pg-plain-edges")):
+    for row in kg.select(_PLAIN_EDGES):
         subject, predicate, obj = (_value(row[k]) for k in ("subject", "predicate", "object"))
         yield Edge(
             id=_edge_id("edge", subject, predicate, obj),
@@ -395,7 +400,7 @@ def _match(
     except NotImplementedError:
         pass
     bound = {k: v for k, v in {"s": s, "p": p, "o": o, "g": g}.items() if v is not None}
-    rows = kg.select(_q("pg-match"), bound)
+    rows = kg.select(_MATCH, bound)
     return (
         ox.Quad(r["s"], r["p"], r["o"], r["g"])  # type: ignore[arg-type]
         for r in rows
