@@ -1145,18 +1145,25 @@ def serve_cmd(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml"]),
+    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml", "kgx", "kgx-jsonl", "neo4j"]),
     default="ttl",
     show_default=True,
+    help="An RDF format, or a property graph (kgx: KGX TSV, kgx-jsonl: KGX JSON Lines, "
+    "neo4j: neo4j-admin import CSV) written as a folder given by -o.",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path),
     help="Write to this file (whole: a temporary file renamed over it) instead of standard "
-    "output; only a regular file or a new path.",
+    "output; only a regular file or a new path. For kgx, kgx-jsonl and neo4j: the folder "
+    "(required; new or empty, written whole).",
 )
-@click.option("--force", is_flag=True, help="Replace a read-only --output file.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a read-only --output file, or a non-empty --output folder.",
+)
 @click.pass_context
 @_handled
 def export_cmd(ctx: click.Context, fmt: str, output: Path | None, force: bool) -> None:
@@ -1169,6 +1176,14 @@ def export_cmd(ctx: click.Context, fmt: str, output: Path | None, force: bool) -
     """
     from igfkg.core.output import check_output, write_output
 
+    if fmt in ("kgx", "kgx-jsonl", "neo4j"):
+        from igfkg.release.pgwriters import write_folder
+
+        if output is None:
+            raise UsageError(f"--format {fmt} writes a folder: give it with -o DIR")
+        counts = write_folder(_graph(ctx), fmt, output, force=force)
+        click.echo(f"{output}: {counts['nodes']} nodes, {counts['edges']} edges", err=True)
+        return
     if output is not None:
         check_output(output, force=force)  # before the export's work
     data = _graph(ctx).export(fmt)

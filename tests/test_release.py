@@ -30,6 +30,12 @@ EXPECTED = {
     "LICENSE-DATA",
     "NOTICE",
     "CITATION.cff",
+    "kgx/nodes.tsv",
+    "kgx/edges.tsv",
+    "kgx/nodes.jsonl",
+    "kgx/edges.jsonl",
+    "neo4j/nodes.csv",
+    "neo4j/relationships.csv",
     "void.ttl",
 }
 PARTS = ("ontology", "kb", "mappings", "queries", "inferred", "literature-index")
@@ -47,7 +53,8 @@ def _build(outdir: Path) -> None:
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     _build(tmp_path / "a")
     _build(tmp_path / "b")  # a separate process: different hash seeds, fresh blank nodes
-    names = {p.name for p in (tmp_path / "a").iterdir()}
+    names = {p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").rglob("*")}
+    names -= {"kgx", "neo4j"}  # the folders
     assert names == EXPECTED
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

@@ -11,6 +11,9 @@ and triples sorted, no timestamp but the ontology's version date):
 - ``igfkg-mappings.sssom.tsv`` (SSSOM TSV with its YAML header),
 - ``LICENSE`` (code, MIT), ``LICENSE-DATA`` (data, CC BY 4.0), ``NOTICE`` (the NLM attribution
   and the MeSH versions used) and ``CITATION.cff``, copied from the package,
+- ``kgx/`` (KGX TSV ``nodes.tsv``/``edges.tsv`` and JSON Lines ``nodes.jsonl``/``edges.jsonl``)
+  and ``neo4j/`` (``nodes.csv``/``relationships.csv`` for neo4j-admin import): the property
+  graph of :mod:`igfkg.release.propertygraph`,
 - any ``extra`` files the caller makes (``igfkg build``: ``ontology.html``, the ontology's
   documentation, which the web layer renders),
 - ``void.ttl`` (VoID + DCAT: the release version (igfkg's, :data:`igfkg.core.version.VERSION`)
@@ -322,17 +325,38 @@ def build(
     _write(outdir, "igfkg-mappings.sssom.tsv", sssom(kg, parts["mappings"], version), files)
     for name, path in legal_files().items():
         _write(outdir, name, path.read_bytes(), files)
+    for name, data in property_graphs(kg).items():
+        _write(outdir, name, data, files)
     for name, data in sorted(extra.items()):
         if name == "void.ttl" or any(a.name == name for a in files):
             raise OutputError(f"{name!r}: the release writes a file of that name itself")
         _write(outdir, name, data, files)
     _write(outdir, "void.ttl", void(parts, files, version, ontology_version), files)
     folder = check_output_dir(outdir)
+    for sub in sorted({a.name.rpartition("/")[0] for a in files} - {""}):
+        check_output_dir(folder / sub)
     for artefact in files:
         check_output(folder / artefact.name, force=force)
     for artefact in files:
         write_output(folder / artefact.name, artefact.data, force=force)
     return [replace(artefact, data=b"") for artefact in files]
+
+
+def property_graphs(kg: GraphPort) -> dict[str, bytes]:
+    """The property-graph exports of ``kg`` by release path: KGX TSV and JSON Lines under
+    ``kgx/``, Neo4j import CSV under ``neo4j/`` (:mod:`igfkg.release.pgwriters`)."""
+    import io
+
+    from igfkg.release.pgwriters import FILES, write
+    from igfkg.release.propertygraph import stream
+
+    out: dict[str, bytes] = {}
+    for fmt, folder in (("kgx", "kgx"), ("kgx-jsonl", "kgx"), ("neo4j", "neo4j")):
+        handles = {name: io.StringIO(newline="") for name in FILES[fmt]}
+        write(stream(kg), fmt, handles)
+        for name, handle in handles.items():
+            out[f"{folder}/{name}"] = handle.getvalue().encode("utf-8")
+    return out
 
 
 def _plain_name(name: str) -> bool:
