@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from igfkg.core import sparql
 from igfkg.core.errors import OutputError
 from igfkg.core.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
+from igfkg.core.progress import step
 from igfkg.core.resources import legal_files
 from igfkg.core.version import VERSION
 from igfkg.literature.index import INDEX_GRAPH, index_triples
@@ -156,6 +157,7 @@ def _turtle(triples: list[ox.Triple]) -> bytes:
 def _write(outdir: Path, name: str, data: bytes, out: list[Artefact]) -> None:
     """Collect an artefact (written by :func:`build` once every one is made and checked)."""
     out.append(Artefact(name, hashlib.sha256(data).hexdigest(), data))
+    step("build: artefacts made", len(out))
 
 
 def sssom(kg: GraphPort, mappings: list[ox.Triple], version: str) -> bytes:
@@ -332,6 +334,7 @@ def build(
             raise OutputError(f"{name!r}: the release writes a file of that name itself")
         _write(outdir, name, data, files)
     _write(outdir, "void.ttl", void(parts, files, version, ontology_version), files)
+    step("build: artefacts made", len(files), len(files))
     folder = check_output_dir(outdir)
     for sub in sorted({a.name.rpartition("/")[0] for a in files} - {""}):
         check_output_dir(folder / sub)

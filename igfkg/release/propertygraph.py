@@ -42,6 +42,7 @@ import pyoxigraph as ox
 
 from igfkg.core import sparql
 from igfkg.core.namespaces import BASE, GRAPH_KB, GRAPH_SOURCES, compact
+from igfkg.core.progress import step
 from igfkg.core.results import Term
 
 if TYPE_CHECKING:
@@ -272,10 +273,16 @@ def stream(kg: GraphPort) -> Iterator[Node | Edge]:
     """Every node and edge of ``kg``, nodes of the knowledge base first; each edge's ends are
     nodes yielded before or after it (the MeSH descriptors come last)."""
     biolink = _Biolink(kg)
-    yield from _entities(kg, biolink)
-    yield from _claims(kg, biolink)
-    yield from _plain_edges(kg, biolink)
-    yield from _literature(kg)
+    parts = (_entities(kg, biolink), _claims(kg, biolink), _plain_edges(kg, biolink),
+             _literature(kg))  # fmt: skip
+    count = 0
+    for part in parts:
+        for record in part:
+            yield record
+            count += 1
+            if count % 10000 == 0:
+                step("property graph: nodes and edges", count)
+    step("property graph: nodes and edges", count, count)
 
 
 def _entities(kg: GraphPort, biolink: _Biolink) -> Iterator[Node]:
