@@ -14,7 +14,15 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["data_root", "kb_files", "ontology_files", "qc_files", "query_files", "shape_files"]
+__all__ = [
+    "context_file",
+    "data_root",
+    "kb_files",
+    "ontology_files",
+    "qc_files",
+    "query_files",
+    "shape_files",
+]
 
 
 def data_root() -> Path:
@@ -28,6 +36,11 @@ def data_root() -> Path:
 def ontology_files() -> list[Path]:
     """The ontology (TBox) Turtle files."""
     return sorted((data_root() / "ontology").glob("*.ttl"))
+
+
+def context_file() -> Path:
+    """The JSON-LD context of the project's prefixes (``ontology/context.jsonld``)."""
+    return data_root() / "ontology" / "context.jsonld"
 
 
 def kb_files() -> list[Path]:
