@@ -932,24 +932,38 @@ def serve_cmd(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml"]),
+    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml", "tables"]),
     default="ttl",
     show_default=True,
+    help="An RDF format (ttl and trig with the project's prefixes; jsonld: the named graphs, "
+    "compacted with ontology/context.jsonld), or tables: claims.tsv, entities.tsv and their "
+    "CSVW metadata in the folder --output.",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path),
     help="Write to this file (whole: a temporary file renamed over it) instead of standard "
-    "output; only a regular file or a new path.",
+    "output; only a regular file or a new path. With tables: the folder (new or empty; "
+    "written whole).",
 )
-@click.option("--force", is_flag=True, help="Replace a read-only --output file.")
+@click.option(
+    "--force", is_flag=True, help="Replace a read-only --output file (tables: a non-empty folder)."
+)
 @click.pass_context
 @_handled
 def export_cmd(ctx: click.Context, fmt: str, output: Path | None, force: bool) -> None:
-    """Export the whole graph as loaded."""
+    """Export the whole graph as loaded, in an RDF format or as tables."""
     from igfkg.core.output import check_output, write_output
 
+    if fmt == "tables":
+        from igfkg.release.tables import write_tables
+
+        if output is None:
+            raise UsageError("--format tables writes a folder: give --output DIR")
+        names = write_tables(_graph(ctx), output, force=force)
+        click.echo(f"{', '.join(names)} written to {output}", err=True)
+        return
     if output is not None:
         check_output(output, force=force)  # before the export's work
     data = _graph(ctx).export(fmt)
