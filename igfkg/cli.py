@@ -751,7 +751,13 @@ def validate_cmd(
 
 @main.command("qc")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "table", "tsv", "json"]),
+    default="text",
+    show_default=True,
+    help="text (or table) for people; tsv: one row per violation; json: the checks and the "
+    "violations.",
 )
 @click.pass_context
 @_handled
@@ -760,7 +766,8 @@ def qc_cmd(ctx: click.Context, fmt: str) -> None:
     from igfkg.quality.qc import run_checks
 
     report = run_checks(_graph(ctx))
-    click.echo(report.tsv() if fmt == "tsv" else report.text(), nl=False)
+    out = {"tsv": report.tsv, "json": report.json}.get(fmt, report.text)()
+    click.echo(out, nl=False)
     ctx.exit(EXIT_FAILS if report.failed else EXIT_OK)
 
 

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from igfkg.core import sparql
 from igfkg.core.errors import OutputError
 from igfkg.core.namespaces import compact
+from igfkg.core.tsv import cell, join_values, split_values
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
@@ -104,35 +105,6 @@ _TITLES = {
     CLAIMS: "igfkg claims: one row per claim, with certainty, hedge, quote, source and studies",
     ENTITIES: "igfkg entities: one row per knowledge-base entity, with types, synonyms, mappings",
 }
-
-
-def cell(value: str) -> str:
-    """A cell as written: quoted (CSV style) if it holds a tab, line break or double quote."""
-    if any(c in value for c in '\t\n\r"'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def join_values(values: Iterable[str]) -> str:
-    """Several values in one cell: each with ``\\`` and ``|`` escaped, joined with ``|``."""
-    return "|".join(v.replace("\\", "\\\\").replace("|", "\\|") for v in values)
-
-
-def split_values(text: str) -> list[str]:
-    """The values of a multi-valued cell (the inverse of :func:`join_values`); none if empty."""
-    if text == "":
-        return []
-    values, current, chars = [], [], iter(text)
-    for char in chars:
-        if char == "\\":
-            current.append(next(chars, ""))
-        elif char == "|":
-            values.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    values.append("".join(current))
-    return values
 
 
 def metadata() -> dict[str, Any]:
