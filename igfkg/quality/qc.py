@@ -18,7 +18,7 @@ from igfkg.core import resources
 from igfkg.core.errors import DataFileError
 from igfkg.core.namespaces import compact
 from igfkg.core.results import term_to_text
-from igfkg.core.tsv import row
+from igfkg.core import tsv as _tsv
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
@@ -63,7 +63,9 @@ class QcReport:
         """The violations as TSV: check, level, entity, property, value (a cell with a tab, a
         line break or a double quote in double quotes, CSV style: :mod:`igfkg.core.tsv`)."""
         lines = ["check\tlevel\tentity\tproperty\tvalue"]
-        lines += [row([v.check, v.level, v.entity, v.property, v.value]) for v in self.violations]
+        lines += [
+            _tsv.row([v.check, v.level, v.entity, v.property, v.value]) for v in self.violations
+        ]
         return "\n".join(lines) + "\n"
 
     def json(self) -> str:
@@ -81,7 +83,7 @@ class QcReport:
                     "description": c.description,
                     "level": c.level,
                     "violations": counts[c.id],
-                }  # fmt: skip
+                }
                 for c in self.checks
             ],
             "violations": [asdict(v) for v in self.violations],
