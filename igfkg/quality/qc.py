@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from igfkg.core import resources
+from igfkg.core import tsv as _tsv
 from igfkg.core.errors import DataFileError
 from igfkg.core.namespaces import compact
 from igfkg.core.results import term_to_text
-from igfkg.core import tsv as _tsv
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
