@@ -7,8 +7,12 @@ and triples sorted, no timestamp but the ontology's version date):
   OWL 2 RL closure of ontology + KB + mappings, and literature-index: the article counts of
   claim-literature-support, counted over the release's KB graph),
 - ``igfkg.nq`` (everything, with graph names, for bulk loaders) and ``igfkg.nt`` (merged),
-- ``igfkg.jsonld`` and ``igfkg.owl`` (RDF/XML) of the ontology + KB + mappings,
+- ``igfkg.owl`` (RDF/XML) of the ontology + KB + mappings, and ``igfkg.jsonld``: the same
+  three named graphs as JSON-LD compacted with ``context.jsonld`` (the project's prefixes),
 - ``igfkg-mappings.sssom.tsv`` (SSSOM TSV with its YAML header),
+- ``tables/claims.tsv``, ``tables/entities.tsv`` and ``tables/tables.csv-metadata.json``
+  (:mod:`igfkg.release.tables`),
+- ``reports/shacl-report.ttl``, ``reports/qc.tsv`` and ``reports/qc.json`` (:func:`reports`),
 - any ``extra`` files the caller makes (``igfkg build``: ``ontology.html``, the ontology's
   documentation, which the web layer renders),
 - ``void.ttl`` (VoID + DCAT: version, licence, triples per graph, classes and properties used,
@@ -26,11 +30,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.core import sparql
+from igfkg.core import resources, sparql
 from igfkg.core.errors import OutputError
+from igfkg.core.jsonld import dataset_jsonld
 from igfkg.core.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
 from igfkg.literature.index import INDEX_GRAPH, index_triples
 from igfkg.quality.inference import GRAPH_INFERRED, inferred_triples
+from igfkg.release.tables import tables
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
@@ -265,21 +271,51 @@ def build(
     _write(outdir, "igfkg.nt", ox.serialize(merged, format=ox.RdfFormat.N_TRIPLES) or b"", files)
     owl_part = sorted({t for name in ("ontology", "kb", "mappings") for t in parts[name]}, key=str)
     _write(outdir, "igfkg.owl", _rdfxml(owl_part), files)
-    _write(
-        outdir, "igfkg.jsonld", ox.serialize(owl_part, format=ox.RdfFormat.JSON_LD) or b"", files
-    )
+    named = {_PARTS[name] for name in ("ontology", "kb", "mappings")}
+    dataset = [q for q in quads if q.graph_name.value in named]  # type: ignore[union-attr]
+    _write(outdir, "igfkg.jsonld", dataset_jsonld(dataset), files)
+    _write(outdir, "context.jsonld", resources.context_file().read_bytes(), files)
     _write(outdir, "igfkg-mappings.sssom.tsv", sssom(kg, parts["mappings"], version), files)
+    for name, data in tables(kg).items():
+        _write(outdir, f"tables/{name}", data, files)
+    for name, data in reports(kg).items():
+        _write(outdir, f"reports/{name}", data, files)
     for name, data in sorted(extra.items()):
         if name == "void.ttl" or any(a.name == name for a in files):
             raise OutputError(f"{name!r}: the release writes a file of that name itself")
         _write(outdir, name, data, files)
     _write(outdir, "void.ttl", void(parts, files, version), files)
     folder = check_output_dir(outdir)
+    for sub in sorted({a.name.rpartition("/")[0] for a in files} - {""}):
+        check_output_dir(folder / sub)
     for artefact in files:
         check_output(folder / artefact.name, force=force)
     for artefact in files:
         write_output(folder / artefact.name, artefact.data, force=force)
     return [replace(artefact, data=b"") for artefact in files]
+
+
+def reports(kg: GraphPort) -> dict[str, bytes]:
+    """The quality reports by file name: ``shacl-report.ttl`` (the W3C ``sh:ValidationReport``
+    of the bundled shapes, as ``igfkg validate --format ttl`` gives it, blank nodes
+    canonicalised), ``qc.tsv`` and ``qc.json`` (``igfkg qc --format tsv|json``)."""
+    from igfkg.quality.qc import run_checks
+    from igfkg.quality.validation import graph_data, render_report, shapes_graph, validate_shapes
+
+    report = validate_shapes(graph_data(kg), shapes_graph(), "auto")
+    turtle = render_report(report, "ttl").encode("utf-8")
+    graph = ox.Dataset(
+        ox.Quad(t.subject, t.predicate, t.object)
+        for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+    )
+    graph.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in graph]
+    qc = run_checks(kg)
+    return {
+        "shacl-report.ttl": _turtle(triples),
+        "qc.tsv": qc.tsv().encode("utf-8"),
+        "qc.json": qc.json().encode("utf-8"),
+    }
 
 
 def _plain_name(name: str) -> bool:
