@@ -808,9 +808,10 @@ def reason_cmd(ctx: click.Context, materialize: bool) -> None:
 @click.pass_context
 @_handled
 def build_cmd(ctx: click.Context, output: Path, force: bool) -> None:
-    """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML, the
-    SSSOM mappings, the ontology's documentation on one HTML page (ontology.html) and a
-    VoID/DCAT description with checksums."""
+    """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD (with its
+    context.jsonld), RDF/XML, the SSSOM mappings, tables/ (claims and entities as TSV with CSVW
+    metadata), reports/ (SHACL report, QC results), the ontology's documentation on one HTML
+    page (ontology.html) and a VoID/DCAT description with checksums."""
     from igfkg.release.build import build
     from igfkg.web.ontology_doc import ontology_doc
 
