@@ -277,7 +277,8 @@ _SHACL = PREFIXES["sh"]
 
 def render_report(report: Report, fmt: str = "text") -> str:
     """A report as ``text`` (for people), ``ttl`` or ``jsonld`` (the W3C ``sh:ValidationReport``
-    graph; JSON-LD compacted with the project's context, :mod:`igfkg.core.jsonld`) or ``json`` (one object per result, terms in N-Triples syntax)."""
+    graph; JSON-LD compacted with the project's context, :mod:`igfkg.core.jsonld`) or
+    ``json`` (one object per result, terms in N-Triples syntax)."""
     if fmt == "text":
         return _text(report)
     if fmt == "json":
