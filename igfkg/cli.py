@@ -938,7 +938,13 @@ def validate_cmd(
 
 @main.command("qc")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "table", "tsv", "json"]),
+    default="text",
+    show_default=True,
+    help="text (or table) for people; tsv: one row per violation; json: the checks and the "
+    "violations.",
 )
 @click.pass_context
 @_handled
@@ -952,7 +958,8 @@ def qc_cmd(ctx: click.Context, fmt: str) -> None:
     from igfkg.quality.qc import run_checks
 
     report = run_checks(_graph(ctx))
-    click.echo(report.tsv() if fmt == "tsv" else report.text(), nl=False)
+    out = {"tsv": report.tsv, "json": report.json}.get(fmt, report.text)()
+    click.echo(out, nl=False)
     ctx.exit(EXIT_FAILS if report.failed else EXIT_OK)
 
 
@@ -999,9 +1006,11 @@ def reason_cmd(ctx: click.Context, materialize: bool) -> None:
 @click.pass_context
 @_handled
 def build_cmd(ctx: click.Context, output: Path, force: bool) -> None:
-    """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML, the
-    SSSOM mappings, the ontology's documentation on one HTML page (ontology.html), the
-    licences, NOTICE and CITATION.cff, and a VoID/DCAT description with checksums.
+    """Write the release: named graphs in Turtle, N-Quads, N-Triples, JSON-LD (with its
+    context.jsonld), RDF/XML, the SSSOM mappings, tables/ (claims and entities as TSV with CSVW
+    metadata), reports/ (SHACL report, QC results), kgx/ and neo4j/ (property graphs), the
+    ontology's documentation on one HTML page (ontology.html), the licences, NOTICE and
+    CITATION.cff, and a VoID/DCAT description with checksums.
 
     \b
     Examples:
@@ -1145,19 +1154,23 @@ def serve_cmd(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml", "kgx", "kgx-jsonl", "neo4j"]),
+    type=click.Choice(
+        ["ttl", "nt", "nq", "trig", "jsonld", "xml", "tables", "kgx", "kgx-jsonl", "neo4j"]
+    ),
     default="ttl",
     show_default=True,
-    help="An RDF format, or a property graph (kgx: KGX TSV, kgx-jsonl: KGX JSON Lines, "
-    "neo4j: neo4j-admin import CSV) written as a folder given by -o.",
+    help="An RDF format (ttl and trig with the project's prefixes; jsonld: the named graphs, "
+    "compacted with ontology/context.jsonld); or a folder given by -o: tables (claims.tsv, "
+    "entities.tsv and their CSVW metadata), kgx (KGX TSV), kgx-jsonl (KGX JSON Lines), neo4j "
+    "(neo4j-admin import CSV).",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path),
     help="Write to this file (whole: a temporary file renamed over it) instead of standard "
-    "output; only a regular file or a new path. For kgx, kgx-jsonl and neo4j: the folder "
-    "(required; new or empty, written whole).",
+    "output; only a regular file or a new path. For tables, kgx, kgx-jsonl and neo4j: the "
+    "folder (required; new or empty, written whole).",
 )
 @click.option(
     "--force",
@@ -1167,15 +1180,24 @@ def serve_cmd(
 @click.pass_context
 @_handled
 def export_cmd(ctx: click.Context, fmt: str, output: Path | None, force: bool) -> None:
-    """Export the whole graph as loaded.
+    """Export the whole graph as loaded: in an RDF format, as tables or as a property graph.
 
     \b
     Examples:
       igfkg export --format ttl -o igfkg.ttl
       igfkg export --format nq > igfkg.nq
+      igfkg export --format kgx -o kgx/
     """
     from igfkg.core.output import check_output, write_output
 
+    if fmt == "tables":
+        from igfkg.release.tables import write_tables
+
+        if output is None:
+            raise UsageError("--format tables writes a folder: give it with -o DIR")
+        names = write_tables(_graph(ctx), output, force=force)
+        click.echo(f"{', '.join(names)} written to {output}", err=True)
+        return
     if fmt in ("kgx", "kgx-jsonl", "neo4j"):
         from igfkg.release.pgwriters import write_folder
 

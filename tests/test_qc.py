@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -66,3 +67,41 @@ def test_cli_qc_fails_on_an_error(tmp_path: object) -> None:
     result = CliRunner().invoke(main, ["--store", store, "qc"])
     assert result.exit_code == 1
     assert "FAIL  ERROR  undeclared-iri" in result.stdout
+
+
+def test_qc_tsv_and_json_say_what_text_says(tmp_path: Path) -> None:
+    import json
+
+    kg = igfkg.open()
+    odd = (
+        (QC / "label-whitespace.ttl")
+        .read_text(encoding="utf-8")
+        .replace('"spaced  drug"', '"spaced\\t\\"drug\\"\\n"')
+    )
+    (tmp_path / "odd.ttl").write_text(odd, encoding="utf-8")
+    kg.load(tmp_path / "odd.ttl", graph="https://w3id.org/igfkg/graph/qc-test")
+    kg.load(QC / "missing-label.ttl", graph="https://w3id.org/igfkg/graph/qc-test-2")
+    report = run_checks(kg)
+    assert report.violations
+    expected = [(v.check, v.level, v.entity, v.property, v.value) for v in report.violations]
+    rows = list(csv.reader(report.tsv().splitlines(keepends=True), delimiter="\t"))
+    assert rows[0] == ["check", "level", "entity", "property", "value"]
+    assert [tuple(r) for r in rows[1:]] == expected
+    doc = json.loads(report.json())
+    assert doc["failed"] is report.failed is True
+    assert [tuple(v.values()) for v in doc["violations"]] == expected
+    assert {c["id"]: c["violations"] for c in doc["checks"]}["missing-label"] == sum(
+        v.check == "missing-label" for v in report.violations
+    )
+    assert any(any(c in v.value for c in "\t\n") for v in report.violations)  # quoted cells
+
+
+def test_cli_qc_json() -> None:
+    import json
+
+    result = CliRunner().invoke(main, ["qc", "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["failed"] is False
+    assert doc["violations"] == []
+    assert {c["id"] for c in doc["checks"]} == {c.id for c in load_checks()}

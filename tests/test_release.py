@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,14 @@ EXPECTED = {
     "igfkg.nt",
     "igfkg.owl",
     "igfkg.jsonld",
+    "context.jsonld",
     "igfkg-mappings.sssom.tsv",
+    "tables/claims.tsv",
+    "tables/entities.tsv",
+    "tables/tables.csv-metadata.json",
+    "reports/shacl-report.ttl",
+    "reports/qc.tsv",
+    "reports/qc.json",
     "ontology.html",
     "LICENSE",
     "LICENSE-DATA",
@@ -54,7 +62,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     _build(tmp_path / "a")
     _build(tmp_path / "b")  # a separate process: different hash seeds, fresh blank nodes
     names = {p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").rglob("*")}
-    names -= {"kgx", "neo4j"}  # the folders
+    names -= {"kgx", "neo4j", "tables", "reports"}  # the folders
     assert names == EXPECTED
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
@@ -74,6 +82,27 @@ def test_artefacts_parse_and_agree(tmp_path: Path) -> None:
     owl = rdflib.Graph().parse(tmp_path / "igfkg.owl", format="xml")
     jsonld = list(ox.parse(path=str(tmp_path / "igfkg.jsonld"), format=ox.RdfFormat.JSON_LD))
     assert len(owl) == len(jsonld) > 1500
+    # igfkg.jsonld: the ontology, KB and mappings graphs of igfkg.nq, compacted
+    named = {f"https://w3id.org/igfkg/graph/{g}" for g in ("ontology", "kb", "mappings")}
+    expected = {q for q in quads if q.graph_name.value in named}  # type: ignore[union-attr]
+    dataset = rdflib.Dataset()
+    dataset.parse(tmp_path / "igfkg.jsonld", format="json-ld")
+    via_rdflib = dataset.serialize(format="nquads", encoding="utf-8")
+    parsed = ox.Dataset(ox.parse(via_rdflib, format=ox.RdfFormat.N_QUADS))
+    parsed.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    wanted = ox.Dataset(expected)
+    wanted.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    assert set(parsed) == set(wanted)
+    text = (tmp_path / "igfkg.jsonld").read_text(encoding="utf-8")
+    assert '"kb:igf-1"' in text
+    context = json.loads((tmp_path / "context.jsonld").read_text(encoding="utf-8"))
+    assert json.loads(text)["@context"] == context["@context"]
+    # the reports: the SHACL report conforms, as QC
+    report = rdflib.Graph().parse(tmp_path / "reports" / "shacl-report.ttl")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert list(report.objects(None, sh.conforms)) == [rdflib.Literal(True)]
+    assert json.loads((tmp_path / "reports" / "qc.json").read_text())["failed"] is False
+    assert (tmp_path / "reports" / "qc.tsv").read_text().startswith("check\tlevel\t")
     # The checksums in VoID/DCAT are those of the files.
     void = rdflib.Graph().parse(tmp_path / "void.ttl")
     spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")

@@ -383,3 +383,57 @@ def test_literals_stay_on_one_line() -> None:
     assert row["value"] == '"two\\nlines \\"quoted\\""@en'
     graph = rdflib.Graph().parse(data=f"<{EX}s> <{EX}p> {row['value']} .", format="nt")
     assert graph.value(rdflib.URIRef(EX + "s"), rdflib.URIRef(EX + "p")) == value  # N-Triples
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize(
+    "fixture", ["EntityMappingShape", "EntityLabelShape", "ClaimQuoteInSourceShape"]
+)
+def test_rdf_report_of_a_bad_fixture_says_what_the_text_says(fixture: str) -> None:
+    """The W3C report (ttl, jsonld) and the JSON of a known-bad fixture: does not conform, with
+    the shapes and focus nodes the text report and the fixture manifest name."""
+    import csv
+
+    from igfkg.core.namespaces import compact, expand_curie
+
+    from .conftest import DATA
+
+    path = DATA / "shapes" / f"{fixture}.ttl"
+    with (DATA / "shapes" / "manifest.tsv").open(encoding="utf-8") as handle:
+        wanted = {
+            (r["shape"], r["focus"]) for r in csv.DictReader(handle, delimiter="\t")
+            if r["file"] == path.name
+        }  # fmt: skip
+
+    def name(node: rdflib.term.Node) -> str:  # a focus node as the text report names it
+        if isinstance(node, rdflib.BNode):
+            return "claim"  # a claim node: the text names it by its identifier, RDF cannot
+        return compact(str(node))
+
+    code, text, _ = run("validate", str(path))
+    assert code == 1
+    lines = [line.split() for line in text.splitlines() if line.startswith("VIOLATION ")]
+    said = {(words[1].rstrip(":"), words[2]) for words in lines}
+    assert {s.removeprefix("shapes:") for s, _ in said} == {s for s, _ in wanted}
+    for fmt, parser in (("ttl", "turtle"), ("jsonld", "json-ld")):
+        code, out, _ = run("validate", str(path), "--format", fmt)
+        assert code == 1, fmt
+        g = rdflib.Graph().parse(data=out, format=parser)
+        (report,) = g.subjects(rdflib.RDF.type, SH.ValidationReport)
+        assert g.value(report, SH.conforms) == rdflib.Literal(False)
+        results = list(g.objects(report, SH.result))
+        got = {
+            (compact(str(g.value(r, SH.sourceShape))), name(g.value(r, SH.focusNode)))
+            for r in results
+        }
+        assert got == said, fmt
+        for r in results:
+            assert g.value(r, SH.resultSeverity) == SH.Violation
+            assert g.value(r, SH.sourceConstraintComponent) is not None
+            assert g.value(r, SH.resultMessage) is not None
+        for focus in (f for _, f in wanted if not f.startswith("claim")):
+            assert (None, SH.focusNode, rdflib.URIRef(expand_curie(focus) or focus)) in g
+    code, out, _ = run("validate", str(path), "--format", "json")
+    doc = json.loads(out)
+    assert (code, doc["conforms"]) == (1, False)
+    assert {compact(r["sourceShape"].strip("<>")) for r in doc["results"]} == {s for s, _ in said}

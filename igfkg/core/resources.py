@@ -19,6 +19,7 @@ from pathlib import Path
 
 __all__ = [
     "LEGAL_FILES",
+    "context_file",
     "data_root",
     "kb_files",
     "legal_files",
@@ -44,6 +45,11 @@ def data_root() -> Path:
 def ontology_files() -> list[Path]:
     """The ontology (TBox) Turtle files."""
     return sorted((data_root() / "ontology").glob("*.ttl"))
+
+
+def context_file() -> Path:
+    """The JSON-LD context of the project's prefixes (``ontology/context.jsonld``)."""
+    return data_root() / "ontology" / "context.jsonld"
 
 
 def kb_files() -> list[Path]:

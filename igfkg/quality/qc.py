@@ -9,11 +9,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from igfkg.core import resources
+from igfkg.core import tsv as _tsv
 from igfkg.core.errors import DataFileError
 from igfkg.core.namespaces import compact
 from igfkg.core.results import term_to_text
@@ -58,12 +60,35 @@ class QcReport:
         return any(v.level == "ERROR" for v in self.violations)
 
     def tsv(self) -> str:
-        """The violations as TSV: check, level, entity, property, value."""
+        """The violations as TSV: check, level, entity, property, value (a cell with a tab, a
+        line break or a double quote in double quotes, CSV style: :mod:`igfkg.core.tsv`)."""
         lines = ["check\tlevel\tentity\tproperty\tvalue"]
         lines += [
-            f"{v.check}\t{v.level}\t{v.entity}\t{v.property}\t{v.value}" for v in self.violations
+            _tsv.row([v.check, v.level, v.entity, v.property, v.value]) for v in self.violations
         ]
         return "\n".join(lines) + "\n"
+
+    def json(self) -> str:
+        """The report as JSON: ``failed`` (any ERROR violation), ``checks`` (``id``,
+        ``description``, ``level``, ``violations``: how many) and ``violations`` (``check``,
+        ``level``, ``entity``, ``property``: full IRIs, ``value``: as in the TSV)."""
+        counts = {c.id: 0 for c in self.checks}
+        for v in self.violations:
+            counts[v.check] += 1
+        doc = {
+            "failed": self.failed,
+            "checks": [
+                {
+                    "id": c.id,
+                    "description": c.description,
+                    "level": c.level,
+                    "violations": counts[c.id],
+                }
+                for c in self.checks
+            ],
+            "violations": [asdict(v) for v in self.violations],
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
     def text(self) -> str:
         """A readable summary: one line per check, then the violations."""

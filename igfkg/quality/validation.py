@@ -277,7 +277,8 @@ _SHACL = PREFIXES["sh"]
 
 def render_report(report: Report, fmt: str = "text") -> str:
     """A report as ``text`` (for people), ``ttl`` or ``jsonld`` (the W3C ``sh:ValidationReport``
-    graph) or ``json`` (one object per result, terms in N-Triples syntax)."""
+    graph; JSON-LD compacted with the project's context, :mod:`igfkg.core.jsonld`) or
+    ``json`` (one object per result, terms in N-Triples syntax)."""
     if fmt == "text":
         return _text(report)
     if fmt == "json":
@@ -288,8 +289,12 @@ def render_report(report: Report, fmt: str = "text") -> str:
             graph.bind(prefix, iri)
         if fmt == "ttl":
             return str(graph.serialize(format="turtle"))
-        context = dict(PREFIXES)
-        return str(graph.serialize(format="json-ld", context=context, auto_compact=True)) + "\n"
+        import pyoxigraph as ox
+
+        from igfkg.core.jsonld import dataset_jsonld
+
+        nt = graph.serialize(format="nt", encoding="utf-8")  # compacted with the published context
+        return dataset_jsonld(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)).decode("utf-8")
     raise ParameterError(f"unknown report format {fmt!r}; known: {', '.join(REPORT_FORMATS)}")
 
 

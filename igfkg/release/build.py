@@ -7,13 +7,17 @@ and triples sorted, no timestamp but the ontology's version date):
   OWL 2 RL closure of ontology + KB + mappings, and literature-index: the article counts of
   claim-literature-support, counted over the release's KB graph),
 - ``igfkg.nq`` (everything, with graph names, for bulk loaders) and ``igfkg.nt`` (merged),
-- ``igfkg.jsonld`` and ``igfkg.owl`` (RDF/XML) of the ontology + KB + mappings,
+- ``igfkg.owl`` (RDF/XML) of the ontology + KB + mappings, and ``igfkg.jsonld``: the same
+  three named graphs as JSON-LD compacted with ``context.jsonld`` (the project's prefixes),
 - ``igfkg-mappings.sssom.tsv`` (SSSOM TSV with its YAML header),
 - ``LICENSE`` (code, MIT), ``LICENSE-DATA`` (data, CC BY 4.0), ``NOTICE`` (the NLM attribution
   and the MeSH versions used) and ``CITATION.cff``, copied from the package,
 - ``kgx/`` (KGX TSV ``nodes.tsv``/``edges.tsv`` and JSON Lines ``nodes.jsonl``/``edges.jsonl``)
   and ``neo4j/`` (``nodes.csv``/``relationships.csv`` for neo4j-admin import): the property
   graph of :mod:`igfkg.release.propertygraph`,
+- ``tables/claims.tsv``, ``tables/entities.tsv`` and ``tables/tables.csv-metadata.json``
+  (:mod:`igfkg.release.tables`),
+- ``reports/shacl-report.ttl``, ``reports/qc.tsv`` and ``reports/qc.json`` (:func:`reports`),
 - any ``extra`` files the caller makes (``igfkg build``: ``ontology.html``, the ontology's
   documentation, which the web layer renders),
 - ``void.ttl`` (VoID + DCAT: the release version (igfkg's, :data:`igfkg.core.version.VERSION`)
@@ -32,14 +36,16 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from igfkg.core import sparql
+from igfkg.core import resources, sparql
 from igfkg.core.errors import OutputError
+from igfkg.core.jsonld import dataset_jsonld
 from igfkg.core.namespaces import BASE, GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES, compact
 from igfkg.core.progress import step
 from igfkg.core.resources import legal_files
 from igfkg.core.version import VERSION
 from igfkg.literature.index import INDEX_GRAPH, index_triples
 from igfkg.quality.inference import GRAPH_INFERRED, inferred_triples
+from igfkg.release.tables import tables
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
@@ -321,14 +327,19 @@ def build(
     _write(outdir, "igfkg.nt", ox.serialize(merged, format=ox.RdfFormat.N_TRIPLES) or b"", files)
     owl_part = sorted({t for name in ("ontology", "kb", "mappings") for t in parts[name]}, key=str)
     _write(outdir, "igfkg.owl", _rdfxml(owl_part), files)
-    _write(
-        outdir, "igfkg.jsonld", ox.serialize(owl_part, format=ox.RdfFormat.JSON_LD) or b"", files
-    )
+    named = {_PARTS[name] for name in ("ontology", "kb", "mappings")}
+    dataset = [q for q in quads if q.graph_name.value in named]  # type: ignore[union-attr]
+    _write(outdir, "igfkg.jsonld", dataset_jsonld(dataset), files)
+    _write(outdir, "context.jsonld", resources.context_file().read_bytes(), files)
     _write(outdir, "igfkg-mappings.sssom.tsv", sssom(kg, parts["mappings"], version), files)
     for name, path in legal_files().items():
         _write(outdir, name, path.read_bytes(), files)
     for name, data in property_graphs(kg).items():
         _write(outdir, name, data, files)
+    for name, data in tables(kg).items():
+        _write(outdir, f"tables/{name}", data, files)
+    for name, data in reports(kg).items():
+        _write(outdir, f"reports/{name}", data, files)
     for name, data in sorted(extra.items()):
         if name == "void.ttl" or any(a.name == name for a in files):
             raise OutputError(f"{name!r}: the release writes a file of that name itself")
@@ -360,6 +371,29 @@ def property_graphs(kg: GraphPort) -> dict[str, bytes]:
         for name, handle in handles.items():
             out[f"{folder}/{name}"] = handle.getvalue().encode("utf-8")
     return out
+
+
+def reports(kg: GraphPort) -> dict[str, bytes]:
+    """The quality reports by file name: ``shacl-report.ttl`` (the W3C ``sh:ValidationReport``
+    of the bundled shapes, as ``igfkg validate --format ttl`` gives it, blank nodes
+    canonicalised), ``qc.tsv`` and ``qc.json`` (``igfkg qc --format tsv|json``)."""
+    from igfkg.quality.qc import run_checks
+    from igfkg.quality.validation import graph_data, render_report, shapes_graph, validate_shapes
+
+    report = validate_shapes(graph_data(kg), shapes_graph(), "auto")
+    turtle = render_report(report, "ttl").encode("utf-8")
+    graph = ox.Dataset(
+        ox.Quad(t.subject, t.predicate, t.object)
+        for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+    )
+    graph.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in graph]
+    qc = run_checks(kg)
+    return {
+        "shacl-report.ttl": _turtle(triples),
+        "qc.tsv": qc.tsv().encode("utf-8"),
+        "qc.json": qc.json().encode("utf-8"),
+    }
 
 
 def _plain_name(name: str) -> bool:

@@ -12,7 +12,8 @@ import pyoxigraph as ox
 
 from igfkg.core import resources, sparql
 from igfkg.core.errors import QueryError
-from igfkg.core.namespaces import GRAPH_KB, GRAPH_ONTOLOGY
+from igfkg.core.jsonld import dataset_jsonld
+from igfkg.core.namespaces import GRAPH_KB, GRAPH_ONTOLOGY, PREFIXES
 from igfkg.core.results import Result, Term
 from igfkg.store.formats import OX_FORMATS, QUAD_FORMATS, rdf_format
 from igfkg.store.guard import current_limits, vet
@@ -125,22 +126,26 @@ class Backend(ABC):
         return out
 
     def serialize(self, fmt: str) -> bytes:
-        """The whole store in an RDF format; triple formats merge the named graphs."""
+        """The whole store in an RDF format. N-Quads, TriG and JSON-LD keep the named graphs
+        (JSON-LD compacted with the project's context, :mod:`igfkg.core.jsonld`); Turtle,
+        N-Triples and RDF/XML merge them. Turtle and TriG declare the project's prefixes."""
         fmt = rdf_format(fmt)
+        if fmt == "jsonld":
+            return dataset_jsonld(self.quads())
+        prefixes = dict(PREFIXES) if fmt in ("ttl", "trig") else None
         if fmt in QUAD_FORMATS:
-            return ox.serialize(sorted(self.quads(), key=str), format=OX_FORMATS[fmt]) or b""
+            quads = sorted(self.quads(), key=str)
+            return ox.serialize(quads, format=OX_FORMATS[fmt], prefixes=prefixes) or b""
         triples = sorted(
             {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()}, key=str
         )
-        if fmt in {"jsonld", "xml"}:
+        if fmt == "xml":
             import rdflib
 
             g = rdflib.Graph()
             g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-            return g.serialize(
-                format={"jsonld": "json-ld", "xml": "pretty-xml"}[fmt], encoding="utf-8"
-            )
-        return ox.serialize(triples, format=OX_FORMATS[fmt]) or b""
+            return g.serialize(format="pretty-xml", encoding="utf-8")
+        return ox.serialize(triples, format=OX_FORMATS[fmt], prefixes=prefixes) or b""
 
 
 def _bounded(rows: Iterable[Any]) -> list[Any]:
