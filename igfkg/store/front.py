@@ -33,9 +33,9 @@ from typing import Any
 
 from igfkg.core.errors import ConfigError, IgfkgError, QueryLimitError
 
-__all__ = ["Front", "FrontPolicy", "check_host", "is_loopback"]
+__all__ = ["HOP_HEADERS", "Front", "FrontPolicy", "check_host", "is_loopback"]
 
-_HOP = {
+HOP_HEADERS = {
     "connection",
     "keep-alive",
     "proxy-authenticate",
@@ -326,7 +326,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self._inference and self.server.inference_port:
             port = self.server.inference_port
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
         headers["Host"] = f"127.0.0.1:{port}"
         if isinstance(body, bytes):
             headers["Content-Length"] = str(len(body))
@@ -364,7 +364,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_response(response.status, response.reason)
         for key, value in response.getheaders():
-            if key.lower() not in _HOP and not key.lower().startswith("access-control-"):
+            if key.lower() not in HOP_HEADERS and not key.lower().startswith("access-control-"):
                 self.send_header(key, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

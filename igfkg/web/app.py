@@ -33,7 +33,7 @@ from igfkg.store.front import is_loopback
 from igfkg.web.model import ArticlePage, entity_triples, rdf, value
 from igfkg.web.negotiation import MEDIA, NotAcceptableError, choose
 from igfkg.web.ontology_doc import ontology_doc
-from igfkg.web.render import SHOWN_ROWS, Renderer
+from igfkg.web.render import SHOWN_ROWS, Renderer, cell, cells
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -165,12 +165,9 @@ def create_app(
         site = current()
         hits = kg.name_index().search(guess, limit=8) if guess else []
         return html(
-            site.env.get_template("missing.html").render(
+            site.page(
+                "missing.html",
                 title="not found",
-                url=site.url(0),
-                link=site.link(0),
-                static=False,
-                alternate=None,
                 what=what,
                 hits=[(h, site.known.get(h.iri)) for h in hits],
             ),
@@ -213,12 +210,9 @@ def create_app(
             return PlainTextResponse("page must be a whole number from 1\n", status_code=400)
         rows, more = site.literature(page.iri, (number - 1) * _LITERATURE_PAGE, _LITERATURE_PAGE)
         return html(
-            site.env.get_template("literature.html").render(
+            site.page(
+                "literature.html",
                 title=f"literature on {page.label}",
-                url=site.url(0),
-                link=site.link(0),
-                static=False,
-                alternate=None,
                 page=page,
                 rows=rows,
                 number=number,
@@ -265,12 +259,9 @@ def create_app(
     def queries(request: Request) -> Response:
         site = current()
         return html(
-            site.env.get_template("queries.html").render(
+            site.page(
+                "queries.html",
                 title="canned queries",
-                url=site.url(0),
-                link=site.link(0),
-                static=False,
-                alternate=None,
                 queries=list(catalog()),
             )
         )
@@ -324,16 +315,13 @@ def create_app(
         def pages_href(n: int) -> str:
             return f"/queries/{q.id}?" + urllib.parse.urlencode({**values, "run": "1", "page": n})
 
-        body = site.env.get_template("query.html").render(
+        body = site.page(
+            "query.html",
             title=q.id,
-            url=site.url(0),
-            link=site.link(0),
-            static=False,
-            alternate=None,
             q=q,
             error=error,
             variables=list(answer.variables) if answer is not None else [],
-            shown=_cells(answer, SHOWN_ROWS),
+            shown=cells(answer, SHOWN_ROWS),
             total=min(len(answer), SHOWN_ROWS) if answer is not None else 0,
             values=values,
             downloads=downloads if answer is not None else {},
@@ -365,17 +353,14 @@ def create_app(
         if isinstance(answer, list):  # CONSTRUCT / DESCRIBE: triples
             variables = ["subject", "predicate", "object"]
             shown = [
-                [_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in answer[:SHOWN_ROWS]
+                [cell(t.subject), cell(t.predicate), cell(t.object)] for t in answer[:SHOWN_ROWS]
             ]
         elif answer is not None:
             variables = list(answer.variables)
-            shown = _cells(answer, SHOWN_ROWS)
-        body = site.env.get_template("sparql.html").render(
+            shown = cells(answer, SHOWN_ROWS)
+        body = site.page(
+            "sparql.html",
             title="SPARQL",
-            url=site.url(0),
-            link=site.link(0),
-            static=False,
-            alternate=None,
             text=text,
             error=error,
             ran=answer is not None,
@@ -391,12 +376,9 @@ def create_app(
         text = request.query_params.get("q", "")
         hits = kg.name_index().search(text, limit=50) if text.strip() else []
         return html(
-            site.env.get_template("search.html").render(
+            site.page(
+                "search.html",
                 title=f"search: {text}" if text else "search",
-                url=site.url(0),
-                link=site.link(0),
-                static=False,
-                alternate=None,
                 search_text=text,
                 hits=[(h, site.known.get(h.iri)) for h in hits],
             )
@@ -473,15 +455,3 @@ def _page_number(request: Request) -> int | None:
     if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
         return None
     return int(raw)
-
-
-def _cell(term: Any) -> tuple[str, str]:
-    from igfkg.core.results import term_to_text
-
-    return (term.value if isinstance(term, ox.NamedNode) else "", term_to_text(term))
-
-
-def _cells(answer: Any, limit: int) -> list[list[tuple[str, str]]]:
-    if answer is None:
-        return []
-    return [[_cell(term) for term in row] for row in list(answer)[:limit]]

@@ -9,19 +9,12 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
+from igfkg.store.front import HOP_HEADERS
+
 __all__ = ["Forwarder"]
 
-_HOP = {
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "content-length",
-}
+# Hop-by-hop headers are not passed on; Host is (the front checks it).
+_HOP = HOP_HEADERS - {"host"}
 
 
 class Forwarder:

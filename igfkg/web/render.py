@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from igfkg.explore.traversal import Edge
     from igfkg.store.port import GraphPort
 
-__all__ = ["Renderer", "environment", "svg_inline"]
+__all__ = ["Renderer", "cell", "cells", "environment", "svg_inline"]
 
 _HEADINGS = sparql.load("igfkg.web", "site-article-headings")
 _REPORTS = sparql.load("igfkg.web", "site-reports")
@@ -65,6 +65,20 @@ def environment() -> jinja2.Environment:
         autoescape=True,
         keep_trailing_newline=True,
     )
+
+
+def cell(term: Any) -> tuple[str, str]:
+    """A table cell of an answer: the IRI to link (or "") and the text shown."""
+    from igfkg.core.results import term_to_text
+
+    return (term.value if isinstance(term, ox.NamedNode) else "", term_to_text(term))
+
+
+def cells(answer: Any, limit: int) -> list[list[tuple[str, str]]]:
+    """The first ``limit`` rows of an answer (none for no answer) as table cells."""
+    if answer is None:
+        return []
+    return [[cell(term) for term in row] for row in list(answer)[:limit]]
 
 
 def svg_inline(svg: bytes) -> Markup:
@@ -199,7 +213,10 @@ class Renderer:
 
         return link
 
-    def _render(self, template: str, depth: int, **values: Any) -> str:
+    def page(self, template: str, depth: int = 0, **values: Any) -> str:
+        """Any template filled with ``values``, with the links of a page ``depth`` folders
+        below the root (the site's own pages have no RDF alternate unless given one)."""
+        values.setdefault("alternate", None)
         return self.env.get_template(template).render(
             url=self.url(depth), link=self.link(depth), static=self.static, **values
         )
@@ -213,7 +230,7 @@ class Renderer:
         groups: dict[str, list[Page]] = {}
         for page in self.every:
             groups.setdefault(page.type_label, []).append(page)
-        return self._render(
+        return self.page(
             "index.html",
             0,
             title="home",
@@ -261,7 +278,7 @@ class Renderer:
         described = {form for form, *_ in synonyms}
         synonyms += [(s, "exact", "curated in the KB", "", None) for s in d.synonyms
                      if s not in described]  # fmt: skip
-        return self._render(
+        return self.page(
             "entity.html",
             2,
             title=d.label,
@@ -290,7 +307,7 @@ class Renderer:
             else compact(c.source)
         )
         support = self.support.get(c.id)
-        return self._render(
+        return self.page(
             "claim.html",
             2,
             title=f"claim {c.id}",
@@ -308,7 +325,7 @@ class Renderer:
             )
             for r in self.kg.select(_HEADINGS, {"article": ox.NamedNode(a.iri)})
         ]
-        return self._render(
+        return self.page(
             "article.html",
             2,
             title=a.title,
@@ -320,7 +337,7 @@ class Renderer:
         )
 
     def term(self, t: TermPage) -> str:
-        return self._render("term.html", 2, title=t.label, alternate=None, t=t)
+        return self.page("term.html", 2, title=t.label, alternate=None, t=t)
 
     def query(
         self,
@@ -335,22 +352,14 @@ class Renderer:
     ) -> str:
         """A canned query's page: its question, parameters (a form when served), SPARQL, and
         the answer's first rows with links to entity pages."""
-        from igfkg.core.results import term_to_text
-
         variables: list[str] = []
         shown: list[list[tuple[str, str]]] = []
         total = 0
         if answer is not None:
             variables = list(answer.variables)
             total = len(answer)
-            for row in list(answer)[:SHOWN_ROWS]:
-                shown.append(
-                    [
-                        (term.value if isinstance(term, ox.NamedNode) else "", term_to_text(term))
-                        for term in row
-                    ]
-                )
-        return self._render(
+            shown = cells(answer, SHOWN_ROWS)
+        return self.page(
             "query.html",
             2,
             title=q.id,
