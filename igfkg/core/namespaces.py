@@ -61,6 +61,7 @@ PREFIXES: dict[str, str] = {
     "bibo": "http://purl.org/ontology/bibo/",
     "prov": "http://www.w3.org/ns/prov#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
 }
 
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))

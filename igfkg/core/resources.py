@@ -5,7 +5,7 @@ They ship inside the wheel under ``igfkg/_data``; in a source checkout they are 
 citation file (:func:`legal_files`), which ``igfkg build`` copies into every release.
 
 >>> [p.name for p in ontology_files()]
-['igfkg-evidence.ttl', 'igfkg.ttl']
+['igfkg-evidence.ttl', 'igfkg-reading.ttl', 'igfkg.ttl']
 >>> "claims.ttl" in [p.name for p in kb_files()]
 True
 >>> list(legal_files())

@@ -193,7 +193,7 @@ class NameIndex:
         known = sorted(k.removeprefix(IGFKG) for k in classes)
         raise ParameterError(f"unknown type {name!r}; known types: {', '.join(known)}")
 
-    def _of_type(self, klass: str) -> set[str]:
+    def of_type(self, klass: str) -> set[str]:
         return {e for e, ts in self.types.items() if any(klass in self._ancestors(t) for t in ts)}
 
     # -- lookup --------------------------------------------------------------------------
@@ -214,7 +214,7 @@ class NameIndex:
         if not key:
             return []
         words = tokens(text)
-        allowed = self._of_type(self.resolve_type(type)) if type else None
+        allowed = self.of_type(self.resolve_type(type)) if type else None
         best: dict[str, tuple[float, int, Entry]] = {}
         for entry in self.entries:
             if allowed is not None and entry.entity not in allowed:

@@ -1,0 +1,145 @@
+"""Evidence sentences as N-Triples of the evidence graph (see ``ontology/igfkg-reading.ttl``).
+
+Every node has an IRI made from the PMID and offsets (no blank nodes), so the same reading of
+the same abstract gives the same triples, and a re-read changes only what changed.
+
+>>> from igfkg.literature.reading.cues import SentenceCues
+>>> from igfkg.literature.reading.matcher import Mention
+>>> s = SentenceEvidence(0, 14, "", (Mention(0, 5, ("https://w3id.org/igfkg/kb/igf-1",)),),
+...                      SentenceCues(True, False, ("may",), (), ()))
+>>> lines = sentence_lines("15832492", "IGF-I may help.", s, "https://w3id.org/igfkg/reading/x")
+>>> print(lines[1].replace("https://w3id.org/igfkg/", "igfkg:"))
+<igfkg:evidence/15832492/0-14> <igfkg:inArticle> <http://www.ncbi.nlm.nih.gov/pubmed/15832492> .
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib.metadata import PackageNotFoundError, version
+
+from igfkg.core.rdfwriter import XSD, literal
+from igfkg.core.vocabulary import Vocabulary
+from igfkg.literature.reading.reader import VERSION, SentenceEvidence
+
+__all__ = [
+    "EVIDENCE",
+    "EVIDENCE_GRAPH",
+    "activity_iri",
+    "activity_lines",
+    "article_evidence_lines",
+    "sentence_lines",
+]
+
+IGFKG = "https://w3id.org/igfkg/"
+EVIDENCE = IGFKG + "evidence/"
+EVIDENCE_GRAPH = IGFKG + "graph/literature-evidence"
+PUBMED = "http://www.ncbi.nlm.nih.gov/pubmed/"
+NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+RDFS_COMMENT = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+_DIRECTION = {
+    "increase": "IncreaseCue",
+    "decrease": "DecreaseCue",
+    "improve": "ImproveCue",
+    "impair": "ImpairCue",
+}
+
+
+def _p(local: str) -> str:
+    return f"<{IGFKG}{local}>"
+
+
+def _int(value: int) -> str:
+    return f'"{value}"^^<{XSD}integer>'
+
+
+def _bool(value: bool) -> str:
+    return f'"{str(value).lower()}"^^<{XSD}boolean>'
+
+
+def activity_iri(vocabulary: Vocabulary) -> str:
+    """The reading activity of a vocabulary: one IRI per reader version and vocabulary."""
+    key = hashlib.sha256(f"{VERSION}\x00{vocabulary.digest}".encode()).hexdigest()
+    return f"{IGFKG}reading/{key[:16]}"
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:  # pragma: no cover - installed dependencies
+        return "unknown"
+
+
+def activity_lines(vocabulary: Vocabulary) -> list[str]:
+    """N-Triples describing the reading activity: method version, libraries, vocabulary."""
+    a = f"<{activity_iri(vocabulary)}>"
+    libraries = ", ".join(
+        f"{name} {_version(name)}" for name in ("spacy", "negspacy", "pyahocorasick")
+    )
+    return [
+        f"{a} {RDF_TYPE} {_p('ReadingActivity')} .",
+        f"{a} {RDF_TYPE} <{PROV}Activity> .",
+        f"{a} {RDFS_LABEL} {literal(f'igfkg literature reader {VERSION}')} .",
+        f"{a} {_p('readerVersion')} {literal(VERSION)} .",
+        f"{a} {_p('vocabularyDigest')} {literal(vocabulary.digest)} .",
+        f"{a} {RDFS_COMMENT} {literal('Machine-read with ' + libraries + '.')} .",
+    ]
+
+
+def sentence_lines(pmid: str, text: str, s: SentenceEvidence, activity: str) -> list[str]:
+    """N-Triples of one evidence sentence of article ``pmid`` (whose abstract is ``text``)."""
+    node = f"{EVIDENCE}{pmid}/{s.start}-{s.end}"
+    n = f"<{node}>"
+    out = [
+        f"{n} {RDF_TYPE} {_p('EvidenceSentence')} .",
+        f"{n} {_p('inArticle')} <{PUBMED}{pmid}> .",
+        f"{n} <{NIF}beginIndex> {_int(s.start)} .",
+        f"{n} <{NIF}endIndex> {_int(s.end)} .",
+        f"{n} <{NIF}anchorOf> {literal(text[s.start : s.end])} .",
+        f"{n} {_p('hedged')} {_bool(s.cues.hedged)} .",
+        f"{n} {_p('negated')} {_bool(s.cues.negated)} .",
+        f"{n} <{PROV}wasGeneratedBy> <{activity}> .",
+    ]
+    add = out.append
+    if s.section:
+        add(f"{n} {_p('abstractSection')} {literal(s.section)} .")
+    for cue in s.cues.hedge_cues:
+        add(f"{n} {_p('hedgeCue')} {literal(cue)} .")
+    for cue in s.cues.negation_cues:
+        add(f"{n} {_p('negationCue')} {literal(cue)} .")
+    for kind in s.cues.directions:
+        add(f"{n} {_p('directionCue')} {_p(_DIRECTION[kind])} .")
+    concepts: dict[str, None] = {}
+    for m in s.mentions:
+        mention = f"<{node}/m{m.start}-{m.end}>"
+        add(f"{n} {_p('hasMention')} {mention} .")
+        add(f"{mention} {RDF_TYPE} {_p('EntityMention')} .")
+        add(f"{mention} <{NIF}beginIndex> {_int(m.start)} .")
+        add(f"{mention} <{NIF}endIndex> {_int(m.end)} .")
+        add(f"{mention} <{NIF}anchorOf> {literal(text[m.start : m.end])} .")
+        for concept in m.concepts:
+            add(f"{mention} {_p('mentionOf')} <{concept}> .")
+            concepts[concept] = None
+    for concept in concepts:
+        add(f"{n} {_p('mentionsEntity')} <{concept}> .")
+    for claim in s.claims:
+        add(f"{n} {_p('mentionsEntitiesOfClaim')} {literal(claim)} .")
+    for k, (a, b) in enumerate(s.candidates):
+        c = f"<{node}/c{k}>"
+        add(f"{c} {RDF_TYPE} {_p('CandidateStatement')} .")
+        add(f"{c} {_p('candidateSubject')} <{a}> .")
+        add(f"{c} {_p('candidateObject')} <{b}> .")
+        add(f"{c} {_p('evidenceSentence')} {n} .")
+    return out
+
+
+def article_evidence_lines(
+    pmid: str, text: str, sentences: list[SentenceEvidence], activity: str
+) -> list[str]:
+    """N-Triples of all evidence sentences of one article."""
+    out: list[str] = []
+    for s in sentences:
+        out += sentence_lines(pmid, text, s, activity)
+    return out
