@@ -31,9 +31,11 @@ from igfkg.store.rdflibstore import RdflibBackend
 if TYPE_CHECKING:
     import rdflib
 
+    from igfkg.core.vocabulary import Vocabulary
     from igfkg.explore.describe import Description
     from igfkg.explore.search import NameIndex, SearchHit
     from igfkg.explore.traversal import Edge
+    from igfkg.literature.evidence import ReadStats
     from igfkg.quality.shacl import Report
     from igfkg.quality.validation import ValidationReport
 
@@ -443,6 +445,40 @@ class KnowledgeGraph:
         # a store on disk may be written by another process between two queries.
         self._index_current = self.backend.capabilities.private
         return counted
+
+    # -- reading the literature ----------------------------------------------------------
+
+    def reading_vocabulary(self) -> Vocabulary:
+        """What the literature reader matches: the names the name resolver knows (the KB's
+        entities, MeSH descriptors in the store) and the curated claims."""
+        from igfkg.explore.vocabulary import reading_vocabulary
+
+        return reading_vocabulary(self)
+
+    def read(self, *, workers: int = 1) -> ReadStats:
+        """Read the abstracts of every article in the store into the evidence graph
+        (``graph/literature-evidence``), writing only what changed; on the embedded store.
+
+        >>> kg = open()
+        >>> kg.read().articles
+        1
+        >>> kg.query("evidence-sentences", entity="mecasermin")[0]["pmid"].value
+        '15832492'
+        """
+        from igfkg.literature.evidence import read_store
+        from igfkg.literature.ingest import ingestible
+
+        ingestible(self.backend)
+        try:
+            return read_store(self.backend, self.reading_vocabulary(), workers=workers)
+        finally:
+            self.changed()
+
+    def is_read(self) -> bool:
+        """True if the store has been read (its evidence graph names a reading activity)."""
+        from igfkg.literature.evidence import is_read
+
+        return self._local() and is_read(self.backend)
 
     def _local(self) -> bool:
         """True for the backends whose derived graphs igfkg maintains."""

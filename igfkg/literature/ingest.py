@@ -702,7 +702,7 @@ def _open_store(path: Path, *, seeded: bool = False) -> OxigraphBackend:
     return backend
 
 
-def _ingestible(backend: Backend) -> None:
+def ingestible(backend: Backend) -> None:
     """Refuse a backend ingest cannot write to (one without a bulk loader and transactions)."""
     if not backend.capabilities.bulk_writes:
         raise ConfigError(
@@ -755,7 +755,7 @@ def ingest_pubmed(
 ) -> list[FileStats]:
     """Ingest PubMed XML / MEDLINE files, each atomically into its own named graph."""
     backend = kg.backend
-    _ingestible(backend)
+    ingestible(backend)
     from igfkg.literature.pubmed import is_medline
 
     lookup = _mesh_lookup(backend) if any(is_medline(p) for p in paths) else None

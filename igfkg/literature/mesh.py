@@ -21,7 +21,7 @@ from igfkg.core.rdfwriter import iri, literal
 from igfkg.literature.ingest import (
     _Change,
     _diff,
-    _ingestible,
+    ingestible,
     _updates,
     graph_for,
     key_line,
@@ -231,7 +231,7 @@ def parse_mesh_file(path: Path) -> MeshStats:
 def ingest_mesh(kg: GraphPort, paths: list[Path]) -> list[MeshStats]:
     """Ingest MeSH files, each replacing its own named graph atomically."""
     backend = kg.backend
-    _ingestible(backend)
+    ingestible(backend)
     parsed = [parse_mesh_file(p) for p in paths]  # every file parses before anything is written
     for stats in parsed:
         # The file's graph (another file of the same name gets its own), replaced by the new

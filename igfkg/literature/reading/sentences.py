@@ -31,9 +31,13 @@ def nlp() -> Language:
 
 def split(doc: Doc) -> Doc:
     """Mark a sentence start after every line break of ``doc`` (already sentencized)."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    text = doc.text
+    at = text.find("\n")
+    while at >= 0:
+        span = doc.char_span(at, at + 1, alignment_mode="expand")
+        if span is not None and span.end < len(doc):
+            doc[span.end].is_sent_start = True
+        at = text.find("\n", at + 1)
     return doc
 
 
