@@ -21,9 +21,9 @@ from igfkg.core.rdfwriter import iri, literal
 from igfkg.literature.ingest import (
     _Change,
     _diff,
-    ingestible,
     _updates,
     graph_for,
+    ingestible,
     key_line,
     source_graph,
     source_key,
