@@ -24,7 +24,7 @@ from igfkg.explore.traversal import Edge, neighbors
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
 
-__all__ = ["Description", "describe"]
+__all__ = ["Description", "EvidenceSentence", "LiteratureEvidence", "describe"]
 
 _MAPPINGS = {
     "http://www.w3.org/2004/02/skos/core#" + m
@@ -33,6 +33,67 @@ _MAPPINGS = {
 
 _LITERALS = sparql.load("igfkg.explore", "describe-literals")
 _TYPES = sparql.load("igfkg.explore", "describe-types")
+_EVIDENCE_COUNTS = sparql.load("igfkg.explore", "describe-evidence-counts")
+_EVIDENCE_NEWEST = sparql.load("igfkg.explore", "describe-evidence-newest")
+
+
+@dataclass(frozen=True)
+class EvidenceSentence:
+    """A machine-read sentence naming the entity: article, year, text and flags."""
+
+    pmid: str
+    year: str
+    text: str
+    hedged: bool
+    negated: bool
+
+    def __str__(self) -> str:
+        flags = [f for f, on in (("hedged", self.hedged), ("negated", self.negated)) if on]
+        extra = f" [{', '.join(flags)}]" if flags else ""
+        return f"PMID:{self.pmid} ({self.year or 'n.d.'}){extra}: {self.text}"
+
+
+@dataclass(frozen=True)
+class LiteratureEvidence:
+    """What the read literature says about the entity: counts and the newest sentences
+    (machine-read: see the evidence-sentences query for all of them)."""
+
+    sentences: int
+    articles: int
+    hedged: int
+    negated: int
+    newest: tuple[EvidenceSentence, ...]
+
+
+def literature_evidence(kg: GraphPort, entity: ox.NamedNode) -> LiteratureEvidence | None:
+    """The evidence sentences naming ``entity`` in the store (None when there are none)."""
+    bound = {"entity": entity}
+    row = next(iter(kg.select(_EVIDENCE_COUNTS, bound)), None)
+    count = row["sentences"] if row is not None else None
+    if row is None or count is None or int(count.value) == 0:
+        return None
+
+    def number(name: str) -> int:
+        term = row[name]
+        return int(term.value) if term is not None else 0
+
+    newest = tuple(
+        EvidenceSentence(
+            r["pmid"].value if r["pmid"] is not None else "",
+            r["year"].value if r["year"] is not None else "",
+            r["text"].value,  # type: ignore[union-attr]
+            r["hedged"].value == "true",  # type: ignore[union-attr]
+            r["negated"].value == "true",  # type: ignore[union-attr]
+        )
+        for r in kg.select(_EVIDENCE_NEWEST, bound)
+    )
+    return LiteratureEvidence(
+        number("sentences"),
+        number("articles"),
+        number("hedgedSentences"),
+        number("negatedSentences"),
+        newest,
+    )
 
 
 @dataclass
@@ -49,6 +110,7 @@ class Description:
     outgoing: list[Edge] = field(default_factory=list)
     incoming: list[Edge] = field(default_factory=list)
     hedged: list[Edge] = field(default_factory=list)
+    literature: LiteratureEvidence | None = None
 
     def text(self) -> str:
         """A readable, grouped description."""
@@ -71,6 +133,13 @@ class Description:
             if edges:
                 lines.append(f"  {title}:")
                 lines += ["    " + str(e).replace("\n", "\n    ") for e in edges]
+        if self.literature is not None:
+            lit = self.literature
+            lines.append(
+                f"  literature (machine-read, not claims): {lit.sentences} sentences in "
+                f"{lit.articles} articles, {lit.hedged} hedged, {lit.negated} negated; newest:"
+            )
+            lines += [f"    {s}" for s in lit.newest]
         return "\n".join(lines) + "\n"
 
 
@@ -104,4 +173,5 @@ def describe(kg: GraphPort, entity: ox.NamedNode) -> Description:
         outgoing=[e for e in rest if e.subject == entity.value],
         incoming=[e for e in rest if e.subject != entity.value],
         hedged=[e for e in every if e.hedged],
+        literature=literature_evidence(kg, entity),
     )
