@@ -137,6 +137,9 @@ def graph_for(match: Callable[..., Iterable[ox.Quad]], path: Path) -> str:
 
 
 PAIR_GRAPH = IGFKG + "graph/mesh-pairs"
+_ABSTRACT = iri("http://purl.org/dc/terms/abstract")
+_LANGUAGE = iri("http://purl.org/dc/terms/language")
+LANGUAGE = "http://id.loc.gov/vocabulary/iso639-2/"  # Library of Congress ISO 639-2 IRIs
 
 
 def article_lines(
@@ -144,7 +147,9 @@ def article_lines(
 ) -> list[str]:
     """N-Triples lines for one article, in the KB's model of the seed article: each MeSH heading
     is a descriptor link, each of its qualifiers a link to NLM's descriptor/qualifier pair, and
-    NLM's major-topic flags are the ``hasMajor...`` sub-properties of those links.
+    NLM's major-topic flags are the ``hasMajor...`` sub-properties of those links. The abstract
+    is ``dcterms:abstract`` in English (NLM's abstract is the English one, structured sections
+    as ``"LABEL: text"`` lines), each language ``dcterms:language`` with its ISO 639-2 IRI.
 
     With ``journals``, the journal's name is collected there instead of written (files write
     each journal once, :func:`journal_lines`); the pairs used are added to ``pairs`` (their
@@ -165,6 +170,10 @@ def article_lines(
         add(f'{a} {_ISSUED} "{rec.year}"^^<{XSD}gYear> .')
     if rec.doi:
         add(f"{a} {_DOI} {literal(rec.doi)} .")
+    if rec.abstract:
+        add(f"{a} {_ABSTRACT} {literal(rec.abstract, language='en')} .")
+    for code in dict.fromkeys(rec.languages):
+        add(f"{a} {_LANGUAGE} <{LANGUAGE}{code}> .")
     if rec.journal_id:
         j = f"<{IGFKG}journal/nlm/{rec.journal_id}>"
         add(f"{a} {_PUBLISHED_IN} {j} .")

@@ -35,6 +35,7 @@ _PMID = re.compile(r"[1-9][0-9]{0,9}")
 _MESH_UI = re.compile(r"[DCQ][0-9]{6,9}")
 _NLM_ID = re.compile(r"[0-9A-Za-z]{1,20}")
 _YEAR = re.compile(r"[0-9]{4}")
+_LANGUAGE = re.compile(r"[a-z]{3}")  # an ISO 639-2 code as NLM writes it ("eng")
 # The first element start tag (skipping the XML declaration, comments and DOCTYPE).
 _START_TAG = re.compile(rb"<([A-Za-z_][A-Za-z0-9_.-]*)")
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
@@ -137,7 +138,13 @@ class Heading:
 
 @dataclass(slots=True)
 class Article:
-    """The parts of a PubMed record igfkg keeps."""
+    """The parts of a PubMed record igfkg keeps.
+
+    ``abstract``: the English abstract (XML: the ``AbstractText`` sections of
+    ``Article/Abstract`` in order, each white-space-normalised, ``"LABEL: text"`` when labelled,
+    joined by ``"\\n"``, empty ones skipped; MEDLINE: the ``AB`` field, normalised).
+    ``languages``: the article's ISO 639-2 codes (``Language`` / ``LA``; other values skipped).
+    """
 
     pmid: str
     title: str = ""
@@ -148,6 +155,8 @@ class Article:
     publication_types: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     chemicals: list[str] = field(default_factory=list)
+    abstract: str = ""
+    languages: list[str] = field(default_factory=list)
     line: int = 0
 
 
@@ -205,6 +214,28 @@ def _journal(rec: Article, journal: ET.Element) -> None:
                 rec.year = year if _YEAR.fullmatch(year) else ""
 
 
+def _abstract(abstract: ET.Element) -> str:
+    """The text of an ``Abstract`` element (see :class:`Article`).
+
+    >>> xml = (
+    ...     '<Abstract><AbstractText Label="AIMS">To <i>test</i>\\n it.</AbstractText>'
+    ...     '<AbstractText Label="EMPTY"> </AbstractText><AbstractText>Done.</AbstractText>'
+    ...     "<CopyrightInformation>(c) X</CopyrightInformation></Abstract>"
+    ... )
+    >>> print(_abstract(ET.fromstring(xml)))
+    AIMS: To test it.
+    Done.
+    """
+    sections = []
+    for part in abstract:
+        if part.tag == "AbstractText":
+            text = " ".join("".join(part.itertext()).split())
+            if text:
+                label = part.get("Label")
+                sections.append(f"{label}: {text}" if label else text)
+    return "\n".join(sections)
+
+
 def _headings(path: Path, rec: Article, headings: ET.Element, where: str) -> None:
     add = rec.headings.append
     for mh in headings:
@@ -256,6 +287,12 @@ def _article(path: Path, citation: ET.Element, data: ET.Element | None) -> Artic
                             )
                 elif ctag == "ELocationID" and child.get("EIdType") == "doi" and not rec.doi:
                     rec.doi = _text(child)
+                elif ctag == "Abstract":
+                    rec.abstract = _abstract(child)
+                elif ctag == "Language":
+                    code = _text(child)
+                    if _LANGUAGE.fullmatch(code):
+                        rec.languages.append(code)
         elif tag == "MeshHeadingList":
             _headings(path, rec, part, where)
         elif tag == "MedlineJournalInfo":
@@ -282,6 +319,7 @@ def _article(path: Path, citation: ET.Element, data: ET.Element | None) -> Artic
 PUBMED = "http://www.ncbi.nlm.nih.gov/pubmed/"
 MESH = "http://id.nlm.nih.gov/mesh/"
 JOURNAL = "https://w3id.org/igfkg/journal/nlm/"
+LANGUAGE = "http://id.loc.gov/vocabulary/iso639-2/"
 
 
 def check_iris(path: Path, rec: Article, where: str) -> None:
@@ -295,6 +333,7 @@ def check_iris(path: Path, rec: Article, where: str) -> None:
     iris += [MESH + ui for ui in uis]
     if rec.journal_id:
         iris.append(JOURNAL + rec.journal_id)
+    iris += [LANGUAGE + code for code in rec.languages]
     for value in iris:
         try:
             ox.NamedNode(value)
@@ -532,6 +571,8 @@ def _medline_article(
     rec.journal_id = jid if _NLM_ID.fullmatch(jid) else ""
     year = record.get("DP", [(0, "")])[0][1][:4]
     rec.year = year if _YEAR.fullmatch(year) else ""
+    rec.abstract = " ".join(record.get("AB", [(0, "")])[0][1].split())
+    rec.languages = [code for _, code in record.get("LA", []) if _LANGUAGE.fullmatch(code)]
     for _, value in record.get("LID", []) + record.get("AID", []):
         if value.endswith("[doi]") and not rec.doi:
             rec.doi = value[: -len("[doi]")].strip()
