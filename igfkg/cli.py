@@ -773,10 +773,17 @@ def _persistent(ctx: click.Context) -> Any:
     help="Write one N-Quads file per source file into this folder instead of a store "
     "(for a store's bulk loader; PubMed XML only).",
 )
+@click.option(
+    "--read",
+    "read",
+    is_flag=True,
+    help="Also read the abstracts into the evidence graph (as igfkg read does); a store that "
+    "has been read is always read on ingest.",
+)
 @click.pass_context
 @_handled
 def ingest_pubmed_cmd(
-    ctx: click.Context, files: tuple[Path, ...], workers: int, nquads: Path | None
+    ctx: click.Context, files: tuple[Path, ...], workers: int, nquads: Path | None, read: bool
 ) -> None:
     """Ingest PubMed XML (.xml, .xml.gz; baseline, update, efetch, MedlineCitationSet) and
     MEDLINE text (.nbib, .txt) files, each atomically into its own named graph.
@@ -784,17 +791,23 @@ def ingest_pubmed_cmd(
     \b
     Examples:
       igfkg --store ./db ingest pubmed pubmed24n0001.xml.gz pubmed24n0002.xml.gz
+      igfkg --store ./db ingest pubmed --read pubmed24n0003.xml.gz
       igfkg ingest pubmed --nquads shards/ pubmed24n*.xml.gz
     """
     from igfkg.literature.ingest import export_nquads
 
     def report(stats: Any) -> None:
+        read_part = (
+            f"\t{stats.evidence_sentences} evidence sentences" if stats.evidence is not None else ""
+        )
         click.echo(
             f"{stats.path}\t{stats.articles} articles\t{stats.headings} headings\t"
-            f"{len(stats.deleted)} deletions"
+            f"{len(stats.deleted)} deletions{read_part}"
         )
 
     if nquads is not None:
+        if read:
+            raise UsageError("--read writes to a store; it cannot be used with --nquads")
         for stats in export_nquads(list(files), nquads, workers=workers):
             report(stats)
         return
@@ -806,10 +819,24 @@ def ingest_pubmed_cmd(
         raise UsageError("ingest writes to a persistent store: pass --store PATH")
     from igfkg.literature.ingest import ingest_pubmed_store
 
+    vocabulary = None
+    kg = _graph(root)  # seeds a new store with the bundled KB, as ingest would
+    try:
+        if read or kg.is_read():
+            vocabulary = kg.reading_vocabulary()
+    finally:
+        kg.backend.close()
+    del kg
     _log.info(
-        "ingesting %d file(s) into the store %s with %d worker(s)", len(files), store, workers
+        "ingesting %d file(s) into the store %s with %d worker(s)%s",
+        len(files),
+        store,
+        workers,
+        ", reading abstracts" if vocabulary is not None else "",
     )
-    ingest_pubmed_store(Path(store), list(files), workers=workers, on_file=report)
+    ingest_pubmed_store(
+        Path(store), list(files), workers=workers, on_file=report, vocabulary=vocabulary
+    )
 
 
 @ingest_group.command("mesh")

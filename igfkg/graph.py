@@ -478,7 +478,7 @@ class KnowledgeGraph:
         """True if the store has been read (its evidence graph names a reading activity)."""
         from igfkg.literature.evidence import is_read
 
-        return self._local() and is_read(self.backend)
+        return self._local() and is_read(self.backend.match)
 
     def _local(self) -> bool:
         """True for the backends whose derived graphs igfkg maintains."""

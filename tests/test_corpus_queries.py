@@ -24,13 +24,19 @@ def corpus_files() -> tuple[list[Path], list[Path]]:
     return mesh, [*records, DATA / "medline" / "biopython__pubmed_result1.txt"]
 
 
-@pytest.fixture(scope="module")
-def corpus() -> KnowledgeGraph:
-    kg = igfkg.open()
+def build_corpus(kg: KnowledgeGraph) -> KnowledgeGraph:
+    """The fixed corpus in ``kg``: MeSH, then the records, read as they are ingested (and the
+    curated KB's own abstract read too)."""
     mesh, records = corpus_files()
     ingest_mesh(kg, mesh)
-    ingest_pubmed(kg, records, workers=1)
+    kg.read()
+    ingest_pubmed(kg, records, workers=1, vocabulary=kg.reading_vocabulary())
     return kg
+
+
+@pytest.fixture(scope="module")
+def corpus() -> KnowledgeGraph:
+    return build_corpus(igfkg.open())
 
 
 def _cases() -> list[tuple[str, str, dict[str, str]]]:

@@ -147,19 +147,13 @@ def test_construct_over_http(server: Server) -> None:
 
 @pytest.fixture(scope="module")
 def corpus_on_server(server: Server) -> tuple[KnowledgeGraph, KnowledgeGraph]:
-    """The corpus built in an embedded store (KB, MeSH, PubMed/MEDLINE records and their
-    literature index), every named graph of it PUT on the server: (embedded, remote)."""
+    """The corpus built in an embedded store (KB, MeSH, PubMed/MEDLINE records, their
+    literature index and evidence graph), every named graph of it PUT on the server: (embedded, remote)."""
     import pyoxigraph as ox
 
-    from igfkg.literature.ingest import ingest_pubmed
-    from igfkg.literature.mesh import ingest_mesh
+    from .test_corpus_queries import build_corpus
 
-    from .test_corpus_queries import corpus_files
-
-    local = igfkg.open()
-    mesh, records = corpus_files()
-    ingest_mesh(local, mesh)
-    ingest_pubmed(local, records, workers=1)
+    local = build_corpus(igfkg.open())
     local.query("claim-literature-support")  # brings the literature index up to date
     store = local.backend.store  # type: ignore[attr-defined]
     target = GraphStore(server.store, server.auth, allow_insecure_auth=True)

@@ -12,7 +12,7 @@ its evidence graph names a reading activity; from then on ingest reads every fil
 >>> from igfkg.explore.vocabulary import reading_vocabulary
 >>> kg = igfkg.open()
 >>> stats = read_store(kg.backend, reading_vocabulary(kg))
->>> stats.articles, stats.sentences > 5, is_read(kg.backend)
+>>> stats.articles, stats.sentences > 5, is_read(kg.backend.match)
 (1, True, True)
 >>> read_store(kg.backend, reading_vocabulary(kg)).changed  # nothing new to write
 0
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from igfkg.core import sparql
 from igfkg.core.progress import step
 from igfkg.core.vocabulary import Vocabulary
+from igfkg.literature.index import Match
 from igfkg.literature.reading.rdf import (
     EVIDENCE_GRAPH,
     PUBMED,
@@ -64,23 +65,26 @@ _GRAPHS = sparql.load("igfkg.literature", "read-graphs")
 _ABSTRACTS = sparql.load("igfkg.literature", "read-abstracts")
 _BATCH = 500  # articles per transaction of `read_store`
 
-Match = Callable[..., Iterable[ox.Quad]]
 
-
-def is_read(backend: Backend) -> bool:
-    """True if the store's evidence graph names a reading activity (the store has been read)."""
-    return next(iter(backend.match(None, _TYPE, _ACTIVITY, _GRAPH)), None) is not None
+def is_read(match: Match) -> bool:
+    """True if the store (its quad-pattern lookup, ``Backend.match``) has been read: its
+    evidence graph names a reading activity."""
+    return next(iter(match(None, _TYPE, _ACTIVITY, _GRAPH)), None) is not None
 
 
 def article_quads(match: Match, pmid: str) -> Iterator[ox.Quad]:
     """The evidence quads of one article: its sentences, their mentions and candidates."""
     for quad in match(None, _IN_ARTICLE, ox.NamedNode(PUBMED + pmid), _GRAPH):
         sentence = quad.subject
+        if not isinstance(sentence, ox.NamedNode):
+            continue
         yield from match(sentence, None, None, _GRAPH)
         for link in match(sentence, _HAS_MENTION, None, _GRAPH):
-            yield from match(link.object, None, None, _GRAPH)
+            if isinstance(link.object, ox.NamedNode):
+                yield from match(link.object, None, None, _GRAPH)
         for link in match(None, _EVIDENCE_SENTENCE, sentence, _GRAPH):
-            yield from match(link.subject, None, None, _GRAPH)
+            if isinstance(link.subject, ox.NamedNode):
+                yield from match(link.subject, None, None, _GRAPH)
 
 
 @cache
@@ -203,11 +207,11 @@ def _flat(lines: list[list[str]]) -> Iterator[str]:
         yield from chunk
 
 
-_SENTENCE_TYPE = f"<{IGFKG}EvidenceSentence> ."
+SENTENCE_TYPE = f"<{IGFKG}EvidenceSentence> ."
 
 
 def _sentences(lines: list[str]) -> int:
-    return sum(line.endswith(_SENTENCE_TYPE) for line in lines)
+    return sum(line.endswith(SENTENCE_TYPE) for line in lines)
 
 
 def _lines(

@@ -36,6 +36,15 @@ from igfkg.core import sparql
 from igfkg.core.errors import ConfigError
 from igfkg.core.namespaces import GRAPH_SOURCES
 from igfkg.core.rdfwriter import XSD, iri, literal
+from igfkg.core.vocabulary import Vocabulary
+from igfkg.literature.evidence import (
+    SENTENCE_TYPE,
+    activity_update,
+    change_updates,
+    evidence_change,
+    evidence_lines,
+    is_read,
+)
 from igfkg.literature.index import (
     INDEX_GRAPH,
     EntityMap,
@@ -270,6 +279,8 @@ class FileStats:
     pairs: set[str] = field(default_factory=set)
     entities: dict[str, frozenset[str]] = field(default_factory=dict)
     entity_digest: str = ""
+    evidence: dict[str, list[str]] | None = None  # PMID -> evidence N-Triples, when reading
+    evidence_sentences: int = 0
     seconds: float = 0.0
 
 
@@ -277,15 +288,18 @@ def parse_file(
     path: Path,
     lookup: dict[str, str] | None = None,
     mapping: EntityMap | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> FileStats:
     """Parse one file completely into N-Triples (raises DataFileError on bad input). With
     ``mapping`` (descriptor -> KB entities, :mod:`igfkg.literature.index`), the entities each
-    article is indexed for are collected for the literature index, on the worker."""
+    article is indexed for are collected for the literature index, on the worker; with
+    ``vocabulary``, each abstract is read (:mod:`igfkg.literature.evidence`), on the worker."""
     start = time.perf_counter()
     stats = FileStats(str(path), source_graph(path))
     stats.entity_digest = mapping.digest if mapping is not None else ""
     # A file may hold several versions of one PMID (PMID Version="2"): the last one wins.
     latest: dict[str, tuple[str, int, int, int, tuple[str, ...]]] = {}
+    abstracts: dict[str, str] = {}
     journals: dict[str, str] = {}
     for rec in read_records(path, lookup):
         if isinstance(rec, Deletion):
@@ -303,6 +317,7 @@ def parse_file(
         lines = article_lines(rec, journals, stats.pairs)
         descriptors = tuple(h.descriptor for h in rec.headings)
         latest[rec.pmid] = ("\n".join(lines), len(rec.headings), qualifiers, majors, descriptors)
+        abstracts[rec.pmid] = rec.abstract
     for pmid, (_, headings, qualifiers, majors, descriptors) in latest.items():
         stats.pmids.append(pmid)
         if mapping is not None:
@@ -313,6 +328,13 @@ def parse_file(
         stats.headings += headings
         stats.qualifiers += qualifiers
         stats.major_flags += majors
+    if vocabulary is not None:
+        stats.evidence = {}
+        for pmid in latest:
+            read = evidence_lines(vocabulary, pmid, abstracts[pmid])
+            if read:
+                stats.evidence[pmid] = read
+                stats.evidence_sentences += sum(line.endswith(SENTENCE_TYPE) for line in read)
     chunks = [lines for lines, *_ in latest.values()]
     if chunks:
         chunks.extend(journal_lines(journals))
@@ -446,6 +468,7 @@ def write_file(
     bulk: bool = False,
     pairs: set[str] | None = None,
     mapping: EntityMap | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> None:
     """Apply one parsed file to the store, whole or not at all (see the module's docstring).
     With ``bulk`` (persistent stores), a file new to the store goes through the backend's bulk
@@ -461,7 +484,12 @@ def write_file(
     The literature index is kept current with ``mapping`` (:mod:`igfkg.literature.index`), in
     the same transaction: a new graph is counted from the parsed records, graphs that lost or
     kept older articles are recounted from the store as it will be. Without ``mapping`` their
-    counts are only marked out of date."""
+    counts are only marked out of date.
+
+    The evidence of the file's articles and deletions (:mod:`igfkg.literature.evidence`)
+    changes in the same transaction: with ``vocabulary`` (the file was read, ``stats.evidence``)
+    it becomes the new reading; without, on a store that has been read, it is removed (read
+    again with ``igfkg read``)."""
     match: Match = backend.match
     known = known_pairs(backend) if pairs is None else pairs
     new_pairs = stats.pairs - known
@@ -506,8 +534,24 @@ def write_file(
     parts += _updates(change)
     if new_pairs:
         parts.append(sparql.insert_data(pair_quads(sorted(new_pairs))))
+    parts += _evidence_updates(match, stats, vocabulary)
     backend.transact(parts, finished=stats.graph if marked else None)
     known |= new_pairs
+
+
+def _evidence_updates(match: Match, stats: FileStats, vocabulary: Vocabulary | None) -> list[str]:
+    """The updates bringing the evidence of the file's articles and deletions up to date."""
+    if stats.evidence is None and not is_read(match):
+        return []
+    kept = set(stats.kept)
+    affected = [p for p in dict.fromkeys([*stats.pmids, *stats.deleted]) if p not in kept]
+    found = stats.evidence or {}
+    lines = (line for pmid in affected for line in found.get(pmid, ()))
+    removed, added = evidence_change(match, affected, lines)
+    parts = change_updates(removed, added)
+    if added and vocabulary is not None:
+        parts = activity_update(match, vocabulary) + parts
+    return parts
 
 
 def _counted(match: Match, graph: str, mapping: EntityMap | None) -> bool:
@@ -652,25 +696,26 @@ def _parsed(
     lookup: dict[str, str] | None,
     workers: int,
     mapping: EntityMap | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Iterator[FileStats]:
     """Parsed files in order; with several workers, at most ``workers + 1`` files in flight, so
     that the next file is ready when the writer is."""
     if workers <= 1 or len(paths) <= 1:
         for path in paths:
-            yield parse_file(path, lookup, mapping)
+            yield parse_file(path, lookup, mapping, vocabulary)
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_lower_priority) as pool:
         pending: list[Future[FileStats]] = []
         queue = iter(paths)
         for path in queue:
-            pending.append(pool.submit(parse_file, path, lookup, mapping))
+            pending.append(pool.submit(parse_file, path, lookup, mapping, vocabulary))
             if len(pending) > workers:
                 break
         while pending:
             done = pending.pop(0).result()
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append(pool.submit(parse_file, nxt, lookup, mapping))
+                pending.append(pool.submit(parse_file, nxt, lookup, mapping, vocabulary))
             yield done
 
 
@@ -683,15 +728,18 @@ def _drive(
     progress: bool | None,
     on_file: Callable[[FileStats], object] | None = None,
     mapping: EntityMap | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> list[FileStats]:
-    """Parse files (in order, on ``workers`` processes), hand each to ``write``, then drop its
-    N-Triples so memory stays flat; report progress and each finished file."""
+    """Parse (and with ``vocabulary`` read) files in order, on ``workers`` processes, hand
+    each to ``write``, then drop its N-Triples so memory stays flat; report progress and each
+    finished file."""
     bar = Progress(len(paths), progress)
     done: list[FileStats] = []
     try:
-        for stats in _parsed(paths, lookup, workers, mapping):
+        for stats in _parsed(paths, lookup, workers, mapping, vocabulary):
             write(stats)
             stats.ntriples, stats.pairs, stats.entities = b"", set(), {}
+            stats.evidence = None if stats.evidence is None else {}
             bar.update(stats)
             done.append(stats)
             if on_file is not None:
@@ -727,10 +775,12 @@ def ingest_pubmed_store(
     workers: int = 2,
     progress: bool | None = None,
     on_file: Callable[[FileStats], object] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> list[FileStats]:
     """Ingest into the on-disk store at ``path``, holding it only while writing each file, so
     other igfkg processes can read between files (they wait for the store, then see whole
-    files only)."""
+    files only). With ``vocabulary``, each file's abstracts are read into the evidence graph
+    in the file's transaction (see :func:`write_file`)."""
     from igfkg.literature.pubmed import is_medline
 
     backend = _open_store(path, seeded=True)
@@ -745,12 +795,21 @@ def ingest_pubmed_store(
     def write(stats: FileStats) -> None:
         backend = _open_store(path)
         try:
-            write_file(backend, stats, bulk=True, pairs=pairs, mapping=mapping)
+            write_file(
+                backend, stats, bulk=True, pairs=pairs, mapping=mapping, vocabulary=vocabulary
+            )
         finally:
             backend.close()
 
     return _drive(
-        paths, lookup, write, workers=workers, progress=progress, on_file=on_file, mapping=mapping
+        paths,
+        lookup,
+        write,
+        workers=workers,
+        progress=progress,
+        on_file=on_file,
+        mapping=mapping,
+        vocabulary=vocabulary,
     )
 
 
@@ -761,8 +820,10 @@ def ingest_pubmed(
     workers: int = 2,
     progress: bool | None = None,
     on_file: Callable[[FileStats], object] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> list[FileStats]:
-    """Ingest PubMed XML / MEDLINE files, each atomically into its own named graph."""
+    """Ingest PubMed XML / MEDLINE files, each atomically into its own named graph; with
+    ``vocabulary``, reading their abstracts into the evidence graph (:func:`write_file`)."""
     backend = kg.backend
     ingestible(backend)
     from igfkg.literature.pubmed import is_medline
@@ -775,7 +836,7 @@ def ingest_pubmed(
     bulk = not backend.capabilities.private
 
     def write(stats: FileStats) -> None:
-        write_file(backend, stats, bulk=bulk, pairs=pairs, mapping=mapping)
+        write_file(backend, stats, bulk=bulk, pairs=pairs, mapping=mapping, vocabulary=vocabulary)
 
     try:
         return _drive(
@@ -786,6 +847,7 @@ def ingest_pubmed(
             progress=progress,
             on_file=on_file,
             mapping=mapping,
+            vocabulary=vocabulary,
         )
     finally:
         kg.changed()
