@@ -148,7 +148,8 @@ def test_construct_over_http(server: Server) -> None:
 @pytest.fixture(scope="module")
 def corpus_on_server(server: Server) -> tuple[KnowledgeGraph, KnowledgeGraph]:
     """The corpus built in an embedded store (KB, MeSH, PubMed/MEDLINE records, their
-    literature index and evidence graph), every named graph of it PUT on the server: (embedded, remote)."""
+    literature index and evidence graph), every named graph of it PUT on the server:
+    (embedded, remote)."""
     import pyoxigraph as ox
 
     from .test_corpus_queries import build_corpus
