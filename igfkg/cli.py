@@ -822,7 +822,12 @@ def ingest_pubmed_cmd(
     vocabulary = None
     kg = _graph(root)  # seeds a new store with the bundled KB, as ingest would
     try:
-        if read or kg.is_read():
+        if kg.is_read():
+            vocabulary = kg.reading_vocabulary()
+        elif read:
+            # A read store has every abstract read: first those already in it (the KB's).
+            _log.info("reading the abstracts already in the store first")
+            kg.read(workers=workers)
             vocabulary = kg.reading_vocabulary()
     finally:
         kg.backend.close()
