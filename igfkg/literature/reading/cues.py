@@ -238,6 +238,19 @@ class Cues:
                         found.add(sub[cs:ce].text)
         return found
 
+    def cues_in(self, doc: Doc, start: int, end: int) -> tuple[set[str], set[str]]:
+        """The hedge and the negation cues anywhere in the text ``start``–``end`` of ``doc``
+        (character offsets), whatever their scope: what the cue lists recognise."""
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return set(), set()
+        sub = span.as_doc()
+        out: list[set[str]] = []
+        for negex in (self.hedge, self.negation):
+            preceding, following, _ = negex.process_negations(sub)
+            out.append({sub[s:e].text for _, s, e in _longest(preceding + following)})
+        return out[0], out[1]
+
     def mark(
         self,
         doc: Doc,
