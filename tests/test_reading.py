@@ -300,3 +300,16 @@ def test_cli_read_and_ingest_read(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--read" in result.output
+
+
+def test_a_read_store_conforms_to_the_shapes_and_they_check_the_evidence() -> None:
+    kg = igfkg.open()
+    kg.read()
+    assert kg.validate().conforms
+    sentence = ox.NamedNode("https://w3id.org/igfkg/evidence/15832492/0-195")
+    hedged = ox.NamedNode("https://w3id.org/igfkg/hedged")
+    kg.backend.store.add(ox.Quad(sentence, hedged, ox.Literal("maybe"), EVG))  # type: ignore[attr-defined]
+    kg.changed()
+    report = kg.validate()
+    assert not report.conforms
+    assert {v.shape.rsplit("/", 1)[1] for v in report.violations} == {"EvidenceHedgedShape"}
