@@ -9,7 +9,10 @@ ones (``failed to``, ``no significant``, ``not associated``) added, and "no chan
 negation. The hedge cues are a list of speculation cues (``may``, ``suggest``, ``possibly``,
 ``uncertain``, ``not known``, ``experimentally``) run through the same algorithm. Direction
 cues (increase, decrease, improve, impair) are words of the sentence, matched with spaCy's
-PhraseMatcher. Version :data:`VERSION` names these lists; change it when they change.
+PhraseMatcher. Each phrase matcher runs once over the abstract and its matches are taken
+sentence by sentence (the same cues as matching each sentence alone, ~4x faster than copying
+every sentence into a doc). Version :data:`VERSION` names these lists; change it when they
+change.
 
 >>> from igfkg.literature.reading.sentences import nlp
 >>> doc = nlp()("IGF-I may lower glucose, but did not change insulin.")
@@ -211,31 +214,51 @@ def _longest(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     ]
 
 
+Match = tuple[int, int, int]  # (match id, first token, token after the last)
+
+
+def _negations(negex: Any, matches: list[Match], lo: int, hi: int) -> tuple[list[Match], ...]:
+    """NegEx's preceding, following and terminating cues of the sentence of tokens [lo, hi), as
+    negspacy's ``Negex.process_negations`` finds them in the sentence alone (a cue inside a
+    pseudo-cue is none), from its phrase matcher's ``matches`` over the whole doc (so the doc
+    is matched once, not copied sentence by sentence); offsets relative to the sentence."""
+    strings = negex.nlp.vocab.strings
+    inside = [(m, s - lo, e - lo) for m, s, e in matches if lo <= s and e <= hi]
+    pseudo = [(s, e) for m, s, e in inside if strings[m] == "pseudo"]
+    kinds: dict[str, list[Match]] = {"Preceding": [], "Following": [], "Termination": []}
+    for m, s, e in inside:
+        kind = kinds.get(strings[m])
+        if kind is not None and not any(ps <= s <= pe for ps, pe in pseudo):
+            kind.append((m, s, e))
+    return kinds["Preceding"], kinds["Following"], kinds["Termination"]
+
+
 class Cues:
     """Marks the sentences of a spaCy doc, given the names found in each."""
 
     def __init__(self) -> None:
         self.negation, self.hedge, self.directions = _components()
 
-    def _scoped(self, negex: Any, doc: Doc, sentence: tuple[int, int], names: Any) -> set[str]:
+    def _scoped(
+        self, negex: Any, matches: list[Match], doc: Doc, sentence: tuple[int, int], names: Any
+    ) -> set[str]:
         """The cues (as written) whose NegEx scope holds one of ``names`` (token spans)."""
-        span = doc[sentence[0] : sentence[1]]
-        sub = span.as_doc()
-        preceding, following, terminating = negex.process_negations(sub)
+        first, stop = sentence
+        preceding, following, terminating = _negations(negex, matches, first, stop)
         preceding, following = _longest(preceding), _longest(following)
-        bounds = sorted({0, len(sub), *(t[1] for t in terminating)})
+        bounds = sorted({0, stop - first, *(t[1] for t in terminating)})
         found: set[str] = set()
         for lo, hi in itertools.pairwise(bounds):
             for start, end in names:
-                s, e = start - sentence[0], end - sentence[0]
+                s, e = start - first, end - first
                 if not (lo <= s < hi and lo < e <= hi):
                     continue
                 for _, cs, ce in preceding:
                     if lo <= cs < hi and cs < s:
-                        found.add(sub[cs:ce].text)
+                        found.add(doc[first + cs : first + ce].text)
                 for _, cs, ce in following:
                     if lo <= cs < hi and ce > e:
-                        found.add(sub[cs:ce].text)
+                        found.add(doc[first + cs : first + ce].text)
         return found
 
     def cues_in(self, doc: Doc, start: int, end: int) -> tuple[set[str], set[str]]:
@@ -260,6 +283,7 @@ class Cues:
         """The cues of each sentence (character spans of ``doc``) with its mentions (character
         spans); a sentence without mentions gets no flags."""
         out = []
+        matched: tuple[list[Match], list[Match], list[Match]] | None = None
         for (start, end), names in zip(sentences, mentions, strict=True):
             span = doc.char_span(start, end, alignment_mode="expand")
             tokens = []
@@ -270,10 +294,21 @@ class Cues:
             if span is None or not tokens:
                 out.append(SentenceCues(False, False, (), (), ()))
                 continue
+            if matched is None:  # each phrase matcher runs once per doc
+                matched = (
+                    list(self.hedge.matcher(doc)),
+                    list(self.negation.matcher(doc)),
+                    list(self.directions(doc)),
+                )
+            hedge_matches, negation_matches, direction_matches = matched
             bounds = (span.start, span.end)
-            hedges = self._scoped(self.hedge, doc, bounds, tokens)
-            negations = self._scoped(self.negation, doc, bounds, tokens)
-            kinds = {doc.vocab.strings[m] for m, _, _ in self.directions(span.as_doc())}
+            hedges = self._scoped(self.hedge, hedge_matches, doc, bounds, tokens)
+            negations = self._scoped(self.negation, negation_matches, doc, bounds, tokens)
+            kinds = {
+                doc.vocab.strings[m]
+                for m, s, e in direction_matches
+                if span.start <= s and e <= span.end
+            }
             out.append(
                 SentenceCues(
                     bool(hedges),

@@ -72,7 +72,7 @@ class Reader:
         doc = self.nlp(text)
         spans: list[tuple[int, int]] = []
         found: list[list[Mention]] = []
-        for start, end in sentence_spans(doc):
+        for start, end in sentence_spans(doc, text):
             mentions = [
                 Mention(m.start + start, m.end + start, m.concepts)
                 for m in self.matcher.find(text[start:end])

@@ -29,9 +29,10 @@ def nlp() -> Language:
     return pipeline
 
 
-def split(doc: Doc) -> Doc:
-    """Mark a sentence start after every line break of ``doc`` (already sentencized)."""
-    text = doc.text
+def split(doc: Doc, text: str | None = None) -> Doc:
+    """Mark a sentence start after every line break of ``doc`` (already sentencized);
+    ``text``: the doc's text, when the caller has it (``Doc.text`` joins every token)."""
+    text = doc.text if text is None else text
     at = text.find("\n")
     while at >= 0:
         span = doc.char_span(at, at + 1, alignment_mode="expand")
@@ -41,11 +42,12 @@ def split(doc: Doc) -> Doc:
     return doc
 
 
-def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """The (start, end) character offsets of the sentences of a sentencized ``doc``, trimmed."""
-    text = doc.text
+def sentence_spans(doc: Doc, text: str | None = None) -> list[tuple[int, int]]:
+    """The (start, end) character offsets of the sentences of a sentencized ``doc``, trimmed;
+    ``text``: the doc's text, when the caller has it."""
+    text = doc.text if text is None else text
     out = []
-    for sent in split(doc).sents:
+    for sent in split(doc, text).sents:
         start, end = sent.start_char, sent.end_char
         while start < end and text[start].isspace():
             start += 1
@@ -58,4 +60,4 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
 
 def sentences(text: str) -> list[tuple[int, int, str]]:
     """The sentences of ``text``: (start, end, sentence) with ``text[start:end] == sentence``."""
-    return [(s, e, text[s:e]) for s, e in sentence_spans(nlp()(text))]
+    return [(s, e, text[s:e]) for s, e in sentence_spans(nlp()(text), text)]
