@@ -106,9 +106,9 @@ def sentence_lines(pmid: str, text: str, s: SentenceEvidence, activity: str) -> 
     if s.section:
         add(f"{n} {_p('abstractSection')} {literal(s.section)} .")
     for cue in s.cues.hedge_cues:
-        add(f"{n} {_p('hedgeCue')} {literal(cue)} .")
+        add(f"{n} {_p('sentenceHedgeCue')} {literal(cue)} .")
     for cue in s.cues.negation_cues:
-        add(f"{n} {_p('negationCue')} {literal(cue)} .")
+        add(f"{n} {_p('sentenceNegationCue')} {literal(cue)} .")
     for kind in s.cues.directions:
         add(f"{n} {_p('directionCue')} {_p(_DIRECTION[kind])} .")
     concepts: dict[str, None] = {}
