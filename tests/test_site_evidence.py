@@ -29,34 +29,20 @@ SECTION = "In the literature (machine-read)"
 PMID = "99000001"  # a synthetic record: no such article
 # One article other than the seed naming mecasermin and jaw pain (the claim
 # mecasermin-adverse-jaw-pain) twice, once hedged and once negated, and markup in its text.
-SYNTHETIC = f"""<?xml version="1.0" encoding="utf-8"?>
-<PubmedArticleSet><PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">
-<PMID Version="1">{PMID}</PMID>
-<Article PubModel="Print">
-<Journal><JournalIssue CitedMedium="Print"><PubDate><Year>2024</Year></PubDate></JournalIssue>
-<ISOAbbreviation>Test J</ISOAbbreviation></Journal>
-<ArticleTitle>A synthetic record for igfkg's tests (no such article).</ArticleTitle>
-<Abstract>
-<AbstractText Label="BACKGROUND">Mecasermin is recombinant human IGF-1.</AbstractText>
-<AbstractText Label="RESULTS">Mecasermin &lt;script&gt;alert(1)&lt;/script&gt; may cause jaw pain
-in adolescents.</AbstractText>
-<AbstractText Label="CONCLUSIONS">Jaw pain did not occur with mecasermin in the controls.
-</AbstractText>
-</Abstract>
-</Article>
-</MedlineCitation></PubmedArticle></PubmedArticleSet>
-"""
+SYNTHETIC = Path(__file__).parent / "data" / f"synthetic-evidence-{PMID}.xml"
+
+
+def read_store() -> KnowledgeGraph:
+    """The bundled graph read (the seed's abstract) with the synthetic record ingested."""
+    kg = igfkg.open()
+    kg.read()
+    ingest_pubmed(kg, [SYNTHETIC], workers=1, vocabulary=kg.reading_vocabulary())
+    return kg
 
 
 @pytest.fixture(scope="module")
-def read_kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
-    """The bundled graph read (the seed's abstract) with the synthetic record ingested."""
-    path = tmp_path_factory.mktemp("evidence") / "synthetic.xml"
-    path.write_text(SYNTHETIC, encoding="utf-8")
-    kg = igfkg.open()
-    kg.read()
-    ingest_pubmed(kg, [path], workers=1, vocabulary=kg.reading_vocabulary())
-    return kg
+def read_kg() -> KnowledgeGraph:
+    return read_store()
 
 
 def _client(kg: KnowledgeGraph) -> TestClient:
@@ -179,7 +165,7 @@ def test_static_pages_link_curated_articles_and_give_the_command(
     assert "--param claim=mecasermin-adverse-jaw-pain" in claim
 
 
-def test_an_unread_store_shows_no_machine_read_evidence(tmp_path: Path) -> None:
+def test_an_unread_store_shows_no_machine_read_evidence() -> None:
     kg = igfkg.open()
     with _client(kg) as client:
         for path in (
