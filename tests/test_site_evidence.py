@@ -129,6 +129,19 @@ def test_claim_page_shows_sentences_of_other_articles(client: TestClient) -> Non
     assert "<li>" not in other
 
 
+def test_uncached_pages_read_one_claim_at_a_time(
+    client: TestClient, read_kg: KnowledgeGraph
+) -> None:
+    """A site that may change (no cache) reads each claim's evidence for its page alone: the
+    same sections as the cached site, which reads every claim's counts at once."""
+    app = create_app(read_kg, read_kg, diagrams=False, loopback=False, cache_size=0)
+    with TestClient(app) as uncached:
+        for claim in ("mecasermin-adverse-jaw-pain", "mecasermin-is-recombinant-igf-1"):
+            alone = _section(uncached.get(f"/claims/{claim}").text)
+            assert alone
+            assert alone == _section(client.get(f"/claims/{claim}").text)
+
+
 def test_article_page_shows_abstract_and_sentences_with_mentions(client: TestClient) -> None:
     response = client.get(f"/articles/pmid-{PMID}")
     assert response.status_code == 200

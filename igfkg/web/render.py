@@ -359,8 +359,13 @@ class Renderer:
             else compact(c.source)
         )
         support = self.support.get(c.id)
-        counts = self.claim_counts.get(c.id)
-        reading = claim_evidence(self.kg, c.id, counts) if counts is not None else None
+        reading = None
+        if self.read and (self.static or "claim_counts" in vars(self)):
+            # every claim's counts read at once (a site build, a warmed server)
+            counts = self.claim_counts.get(c.id)
+            reading = claim_evidence(self.kg, c.id, counts) if counts is not None else None
+        elif self.read:  # one page of a graph that may change: this claim only
+            reading = claim_evidence(self.kg, c.id)
         query, command = self.evidence_query(claim=c.id)
         return self.page(
             "claim.html",
