@@ -22,6 +22,8 @@ from igfkg.literature.ingest import ingest_pubmed
 from igfkg.release.pgwriters import FILES, write_folder
 from igfkg.release.propertygraph import EDGE_MULTIVALUED, NODE_MULTIVALUED
 
+from .test_site_evidence import PMID, SYNTHETIC, read_store
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 GOLDEN = DATA / "golden"
@@ -68,6 +70,8 @@ def _normal(row: dict[str, Any], multivalued: frozenset[str]) -> dict[str, Any]:
     for key, value in row.items():
         if isinstance(value, bool):
             value = "true" if value else "false"
+        elif isinstance(value, int):
+            value = str(value)
         if key in multivalued:
             value = tuple(value) if isinstance(value, list) else tuple(value.split("|"))
             value = tuple(v for v in value if v)
@@ -221,7 +225,7 @@ def _kuzu_columns(path: Path) -> list[str]:
     for column in header:
         name, _, kind = column.partition(":")
         name = {":LABEL": "labels", ":TYPE": "type"}.get(column, name) or kind.lower()
-        out.append(f"{name} {'BOOLEAN' if kind == 'boolean' else 'STRING'}")
+        out.append(f"{name} {({'boolean': 'BOOLEAN', 'long': 'INT64'}).get(kind, 'STRING')}")
     return out
 
 
@@ -246,6 +250,14 @@ def test_neo4j_csv_loads_into_kuzu_with_its_counts(kuzu_db: Any) -> None:
     assert got_types == dict(types)
     hedged = conn.execute("MATCH ()-[r:Rel]->() WHERE r.hedged RETURN count(*)").get_all()
     assert hedged[0][0] == sum(r["hedged:boolean"] == "true" for r in rel_rows) > 0
+    # evidence counts are integers: 0 on the entities of an unread graph, none on articles
+    counts = dict(
+        conn.execute(
+            "MATCH (n:Node) WHERE n.id IN ['kb:mecasermin', 'PMID:15832492'] "
+            "RETURN n.id, n.evidence_sentences"
+        ).get_all()
+    )
+    assert counts == {"kb:mecasermin": 0, "PMID:15832492": None}
 
 
 def test_cypher_answers_equal_the_sparql_golden_answers(kuzu_db: Any) -> None:
@@ -320,3 +332,36 @@ def test_release_holds_the_property_graphs_listed_in_void(tmp_path: Path) -> Non
     direct = tmp_path / "direct"
     write_folder(igfkg.open(), "kgx", direct)
     assert (direct / "edges.tsv").read_bytes() == (tmp_path / "release/kgx/edges.tsv").read_bytes()
+
+
+def test_read_evidence_is_node_counts_never_edges(tmp_path: Path) -> None:
+    """On a read store the KB nodes carry their evidence counts (as the tables do); the
+    machine-read sentences, mentions and candidate statements add no edge."""
+    kg = read_store()
+    for fmt in FILES:
+        write_folder(kg, fmt, tmp_path / fmt)
+    nodes = {n["id"]: n for n in _tsv(tmp_path / "kgx" / "nodes.tsv")}
+    rows = kg.query("evidence-sentences", entity="mecasermin")
+    pmids = {r["pmid"].value for r in rows}  # type: ignore[union-attr]
+    mecasermin = nodes["kb:mecasermin"]
+    assert int(mecasermin["evidence_sentences"]) == len(rows) > 0
+    assert int(mecasermin["evidence_articles"]) == len(pmids) == 2
+    assert nodes["kb:acid-labile-subunit"]["evidence_sentences"] == "0"
+    assert nodes[f"PMID:{PMID}"]["evidence_sentences"] == ""  # articles: no count
+    jsonl = {n["id"]: n for n in _jsonl(tmp_path / "kgx-jsonl" / "nodes.jsonl")}
+    assert jsonl["kb:mecasermin"]["evidence_sentences"] == len(rows)
+    assert "evidence_sentences" not in jsonl[f"PMID:{PMID}"]
+    with (tmp_path / "neo4j" / "nodes.csv").open(encoding="utf-8", newline="") as f:
+        neo4j = {r["id:ID"]: r for r in csv.DictReader(f)}
+    assert neo4j["kb:mecasermin"]["evidence_sentences:long"] == str(len(rows))
+    # The same graph and record, not read: the same edges, every one.
+    unread = igfkg.open()
+    ingest_pubmed(unread, [SYNTHETIC], workers=1)
+    assert not unread.is_read()
+    write_folder(unread, "kgx", tmp_path / "unread")
+    edges = _tsv(tmp_path / "kgx" / "edges.tsv")
+    assert edges == _tsv(tmp_path / "unread" / "edges.tsv")
+    assert len(edges) > 50
+    unread_nodes = {n["id"]: n for n in _tsv(tmp_path / "unread" / "nodes.tsv")}
+    assert set(unread_nodes) == set(nodes)
+    assert unread_nodes["kb:mecasermin"]["evidence_sentences"] == "0"

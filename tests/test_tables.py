@@ -17,6 +17,8 @@ from igfkg.core.namespaces import compact
 from igfkg.graph import KnowledgeGraph
 from igfkg.release.tables import CLAIMS, ENTITIES, METADATA, split_values, write_tables
 
+from .test_site_evidence import PMID, read_store
+
 QUOTE = 'A quote\twith a tab,\na line break, a | bar, "double quotes" and a \\ backslash'
 _QUOTE_TTL = (
     QUOTE.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
@@ -50,9 +52,12 @@ def read_table(folder: Path, name: str) -> pd.DataFrame:
     for column in table["tableSchema"]["columns"]:
         datatype = column["datatype"]
         base = datatype["base"] if isinstance(datatype, dict) else datatype
-        dtypes[column["name"]] = {"string": "string", "anyURI": "string", "boolean": "boolean"}[
-            base
-        ]
+        dtypes[column["name"]] = {
+            "string": "string",
+            "anyURI": "string",
+            "boolean": "boolean",
+            "integer": "Int64",
+        }[base]
     frame = pd.read_csv(
         folder / name,
         sep=dialect["delimiter"],
@@ -162,3 +167,49 @@ def test_export_tables_command(tmp_path: Path) -> None:
     assert run("-o", str(out), "--force").returncode == 0
     assert not (out / "stray.txt").exists()  # the folder is replaced whole
     assert run().returncode == 2  # a folder is needed
+
+
+def test_unread_tables_have_zero_evidence(odd: tuple[KnowledgeGraph, Path]) -> None:
+    _, folder = odd
+    entities = read_table(folder, ENTITIES)
+    assert entities["evidence_sentences"].dtype == "Int64"
+    assert (entities["evidence_sentences"] == 0).all()
+    assert (entities["evidence_articles"] == 0).all()
+    assert entities["newest_evidence_pmid"].isna().all()
+    assert (read_table(folder, CLAIMS)["evidence_sentences"] == 0).all()
+
+
+def test_tables_of_a_read_store_count_the_evidence(tmp_path: Path) -> None:
+    kg = read_store()
+    write_tables(kg, tmp_path / "t")
+    entities = read_table(tmp_path / "t", ENTITIES).set_index("curie")
+    # the counts, from the canned query's rows (another query)
+    rows = kg.query("evidence-sentences", entity="mecasermin")
+    mecasermin = entities.loc["kb:mecasermin"]
+    assert mecasermin["evidence_sentences"] == len(rows) > 0
+    pmids = [r["pmid"].value for r in rows]  # type: ignore[union-attr]
+    assert mecasermin["evidence_articles"] == len(set(pmids)) == 2
+    assert mecasermin["newest_evidence_pmid"] == pmids[0] == PMID
+    assert entities.loc["kb:jaw-pain", "evidence_sentences"] > 0
+    assert entities.loc["kb:jaw-pain", "newest_evidence_pmid"] == PMID
+    never = entities.loc["kb:study-acerini-1997"]
+    assert (never["evidence_sentences"], never["evidence_articles"]) == (0, 0)
+    assert pd.isna(never["newest_evidence_pmid"])
+    claims = read_table(tmp_path / "t", CLAIMS).set_index("claim_id")
+    # the sentences naming both entities, but those of the claim's source (the seed)
+    both = kg.query("evidence-sentences", claim="mecasermin-adverse-jaw-pain")
+    other = [r for r in both if r["pmid"].value != "15832492"]  # type: ignore[union-attr]
+    assert len(both) > len(other) == 2
+    assert claims.loc["mecasermin-adverse-jaw-pain", "evidence_sentences"] == len(other)
+    # a claim with none is exactly a claim claims-without-literature lists
+    without = {r["claim"].value for r in kg.query("claims-without-literature")}  # type: ignore[union-attr]
+    assert set(claims.index[claims["evidence_sentences"] == 0]) == without & set(claims.index)
+    meta = json.loads((tmp_path / "t" / METADATA).read_text(encoding="utf-8"))
+    columns = {
+        (t["url"], c["name"]): c["datatype"]
+        for t in meta["tables"]
+        for c in t["tableSchema"]["columns"]
+    }
+    assert columns[(ENTITIES, "evidence_sentences")] == "integer"
+    assert columns[(ENTITIES, "newest_evidence_pmid")] == "string"
+    assert columns[(CLAIMS, "evidence_sentences")] == "integer"

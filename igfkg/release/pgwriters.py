@@ -5,7 +5,8 @@ and Neo4j bulk-import CSV. Each writes its two files at once while the records s
   booleans ``true``/``false``, tabs and line breaks in values written as spaces.
 - ``kgx-jsonl``: ``nodes.jsonl`` / ``edges.jsonl``, one JSON object per line, multivalued fields
   as lists, empty fields left out.
-- ``neo4j``: ``nodes.csv`` (``id:ID``, ``:LABEL``, typed columns) and ``relationships.csv``
+- ``neo4j``: ``nodes.csv`` (``id:ID``, ``:LABEL``, typed columns: ``string[]``, ``boolean``,
+  ``long`` for the evidence counts) and ``relationships.csv``
   (``:START_ID``, ``:END_ID``, ``:TYPE``, ...) for ``neo4j-admin database import full`` with
   its default array delimiter ``;``.
 
@@ -38,6 +39,7 @@ from igfkg.release.propertygraph import (
     NODE_MULTIVALUED,
     Edge,
     Node,
+    Value,
     stream,
 )
 
@@ -55,6 +57,7 @@ FILES = {
 }
 ARRAY_DELIMITER = ";"
 _BOOLEAN = frozenset({"hedged", "major_topic"})
+_COUNTS = frozenset({"evidence_sentences", "evidence_articles"})
 
 
 def _neo4j_header(column: str, multivalued: frozenset[str]) -> str:
@@ -62,6 +65,8 @@ def _neo4j_header(column: str, multivalued: frozenset[str]) -> str:
         return f"{column}:string[]"
     if column in _BOOLEAN:
         return f"{column}:boolean"
+    if column in _COUNTS:
+        return f"{column}:long"
     return column
 
 
@@ -86,21 +91,25 @@ def _flat(text: str) -> str:
     return " ".join(text.split("\t")).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 
 
-def _tsv(value: str | bool | tuple[str, ...] | None) -> str:
+def _tsv(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, tuple):
         return "|".join(_flat(v).replace("|", " ") for v in value)
     return _flat(value)
 
 
-def _neo4j(value: str | bool | tuple[str, ...] | None) -> str:
+def _neo4j(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, tuple):
         for v in value:
             if ARRAY_DELIMITER in v:
@@ -118,7 +127,7 @@ def _labels(node: Node) -> str:
     return ARRAY_DELIMITER.join(dict.fromkeys(labels))
 
 
-def _json(fields: Mapping[str, str | bool | tuple[str, ...] | None]) -> str:
+def _json(fields: Mapping[str, Value]) -> str:
     out = {
         k: list(v) if isinstance(v, tuple) else v
         for k, v in fields.items()

@@ -5,6 +5,9 @@ predicates and the provenance of every claim, streamed for the KGX and Neo4j wri
 Nodes: the knowledge base's entities (instances of igfkg:Entity's subclasses), the articles
 (curated and ingested, ``biolink:Article``) and the MeSH descriptors the articles are indexed
 with. Ids are CURIEs where igfkg knows the prefix (:data:`igfkg.core.namespaces.PREFIXES`).
+Each entity carries the machine-read evidence of a read store (``igfkg read``) as two counts,
+``evidence_sentences`` and ``evidence_articles`` (0 when not read); the sentences, their
+mentions and candidate statements are never edges.
 
 Edges: every claim between two entities, hedged ones included but flagged (``hedged``, and
 never ``knowledge_level`` ``knowledge_assertion``), every plain edge between two entities that
@@ -44,6 +47,7 @@ from igfkg.core import sparql
 from igfkg.core.namespaces import BASE, GRAPH_KB, GRAPH_SOURCES, compact
 from igfkg.core.progress import step
 from igfkg.core.results import Term
+from igfkg.explore.evidence import entity_counts
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
@@ -60,6 +64,7 @@ __all__ = [
     "NODE_MULTIVALUED",
     "Edge",
     "Node",
+    "Value",
     "stream",
 ]
 
@@ -115,6 +120,8 @@ NODE_COLUMNS = (
     "iri",
     "igfkg_type",
     "provided_by",
+    "evidence_sentences",
+    "evidence_articles",
 )
 NODE_MULTIVALUED = frozenset(
     {"category", "synonym", "xref", "close_match", "broad_match", "narrow_match", "provided_by"}
@@ -158,6 +165,8 @@ _HIERARCHY = sparql.load("igfkg.release", "pg-hierarchy")
 _MATCH = sparql.load("igfkg.release", "pg-match")
 _PLAIN_EDGES = sparql.load("igfkg.release", "pg-plain-edges")
 _PUBLICATIONS = sparql.load("igfkg.release", "pg-publications")
+#: A column's value: text, a flag, a count, a list, or none.
+Value = str | bool | int | tuple[str, ...] | None
 _EDGE_IDS = uuid.UUID("6f1c3a52-3f0e-5b7e-9a57-1d2f1c0e6a11")
 
 
@@ -177,8 +186,10 @@ class Node:
     iri: str = ""
     igfkg_type: str = ""
     provided_by: tuple[str, ...] = (KNOWLEDGE_SOURCE,)
+    evidence_sentences: int | None = None
+    evidence_articles: int | None = None
 
-    def fields(self) -> dict[str, str | bool | tuple[str, ...] | None]:
+    def fields(self) -> dict[str, Value]:
         """The node's columns (:data:`NODE_COLUMNS`) by name."""
         return {c: getattr(self, c) for c in NODE_COLUMNS}
 
@@ -208,7 +219,7 @@ class Edge:
     contradicting_evidence: tuple[str, ...] = ()
     major_topic: bool | None = None
 
-    def fields(self) -> dict[str, str | bool | tuple[str, ...] | None]:
+    def fields(self) -> dict[str, Value]:
         """The edge's columns (:data:`EDGE_COLUMNS`) by name."""
         return {c: getattr(self, c) for c in EDGE_COLUMNS}
 
@@ -310,6 +321,7 @@ def _entities(kg: GraphPort, biolink: _Biolink) -> Iterator[Node]:
         specific = max(sorted(types), key=biolink.depth)
         category = biolink.of(specific) or NAMED_THING
         more = values.get(iri, {})
+        sentences, articles = entity_counts(kg, ox.NamedNode(iri))
         yield Node(
             id=compact(iri),
             category=(category,),
@@ -322,6 +334,8 @@ def _entities(kg: GraphPort, biolink: _Biolink) -> Iterator[Node]:
             narrow_match=tuple(more.get("narrowMatch", ())),
             iri=iri,
             igfkg_type=compact(specific),
+            evidence_sentences=sentences,
+            evidence_articles=articles,
         )
 
 

@@ -34,6 +34,8 @@ from igfkg.core import sparql
 from igfkg.core.errors import OutputError
 from igfkg.core.namespaces import compact
 from igfkg.core.tsv import cell, join_values, split_values
+from igfkg.explore.describe import literature_evidence
+from igfkg.explore.evidence import claim_counts
 
 if TYPE_CHECKING:
     from igfkg.store.port import GraphPort
@@ -86,6 +88,12 @@ _CLAIM_COLUMNS = [
     Column("source_doi", "string", "Its DOI."),
     Column("studies", "string", "CURIEs of the primary studies behind the claim.", multi=True),
     Column("evidence", "string", "CURIEs of the study findings the claim cites.", multi=True),
+    Column(
+        "evidence_sentences",
+        "integer",
+        "Machine-read sentences of ingested abstracts other than the claim's source that name"
+        " both its entities (igfkg read; 0 when not read). Not claims: for readers to judge.",
+    ),
 ]
 _MATCHES = ("exact", "close", "broad", "narrow", "related")
 _ENTITY_COLUMNS = [
@@ -98,6 +106,18 @@ _ENTITY_COLUMNS = [
         Column(f"{m}_mappings", "string", f"CURIEs it is a skos:{m}Match of.", multi=True)
         for m in _MATCHES
     ],
+    Column(
+        "evidence_sentences",
+        "integer",
+        "Machine-read sentences of ingested abstracts that name the entity (igfkg read; 0 when"
+        " not read). Not claims: for readers to judge.",
+    ),
+    Column("evidence_articles", "integer", "The articles those sentences are in."),
+    Column(
+        "newest_evidence_pmid",
+        "string",
+        "The PubMed identifier of the article of the newest such sentence (empty if none).",
+    ),
 ]
 _SCHEMAS = {CLAIMS: _CLAIM_COLUMNS, ENTITIES: _ENTITY_COLUMNS}
 _KEYS = {CLAIMS: "claim_id", ENTITIES: "iri"}
@@ -160,6 +180,8 @@ def _tsv(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> bytes:
                 text = join_values(sorted(set(value or ())))
             elif isinstance(value, bool):
                 text = "true" if value else "false"
+            elif isinstance(value, int):
+                text = str(value)
             else:
                 text = value or ""
             out.append(cell(text))
@@ -223,6 +245,10 @@ def claims_rows(kg: GraphPort) -> list[dict[str, Any]]:
         values = rows.get(_text(r["claim"]))
         if values is not None:
             values.setdefault(_text(r["field"]), []).append(_curie(r["value"]))
+    counts = claim_counts(kg)
+    for claim, row in rows.items():
+        found = counts.get(claim)
+        row["evidence_sentences"] = found.sentences if found is not None else 0
     return [rows[k] for k in sorted(rows)]
 
 
@@ -242,6 +268,12 @@ def entities_rows(kg: GraphPort) -> list[dict[str, Any]]:
             row.setdefault("label", _text(value))
         elif _text(value) != "http://www.w3.org/2002/07/owl#NamedIndividual":
             row.setdefault(fields[prop], []).append(_curie(value))
+    for iri, row in rows.items():
+        found = literature_evidence(kg, ox.NamedNode(iri))
+        row["evidence_sentences"] = found.sentences if found is not None else 0
+        row["evidence_articles"] = found.articles if found is not None else 0
+        newest = found.newest[0].pmid if found is not None and found.newest else ""
+        row["newest_evidence_pmid"] = newest
     return [rows[k] for k in sorted(rows)]
 
 

@@ -8,6 +8,7 @@ with the values each page needs. Shared by the static export and the served site
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ __all__ = [
     "ClaimPage",
     "Page",
     "TermPage",
+    "abstract_sections",
     "articles",
     "claims",
     "entity_triples",
@@ -144,6 +146,27 @@ class ArticlePage:
     @property
     def path(self) -> str:
         return f"articles/{self.slug}"
+
+
+# A section label of a structured abstract at the start of a line, "RESULTS: " (as ingest
+# writes it and the reader reads it).
+_SECTION = re.compile(r"([A-Z][A-Z0-9 ,&/()-]{0,60}[A-Z)]): ")
+
+
+def abstract_sections(text: str) -> list[tuple[str, str]]:
+    """An abstract as stored (one section per line, ``LABEL: text`` when labelled) as
+    (label, text) pairs, label "" for an unlabelled section.
+
+    >>> abstract_sections("AIMS: To test it.\\nDone: 1:2.")
+    [('AIMS', 'To test it.'), ('', 'Done: 1:2.')]
+    """
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        found = _SECTION.match(line)
+        out.append((found.group(1), line[found.end() :]) if found else ("", line))
+    return out
 
 
 def value(row: object, name: str) -> str:

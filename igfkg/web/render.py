@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +23,13 @@ from igfkg.core.namespaces import compact, expand_curie
 from igfkg.explore.catalog import CannedQuery, catalog
 from igfkg.explore.describe import describe
 from igfkg.explore.diagram import axis_diagram, neighbourhood, render
+from igfkg.explore.evidence import (
+    ClaimCounts,
+    article_evidence,
+    claim_counts,
+    claim_evidence,
+    is_read,
+)
 from igfkg.explore.support import claim_support
 from igfkg.web.model import (
     IGFKG,
@@ -30,6 +38,7 @@ from igfkg.web.model import (
     ClaimPage,
     Page,
     TermPage,
+    abstract_sections,
     articles,
     claims,
     external,
@@ -43,6 +52,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from igfkg.core.results import Result
+    from igfkg.explore.describe import EvidenceSentence
     from igfkg.explore.traversal import Edge
     from igfkg.store.port import GraphPort
 
@@ -51,6 +61,7 @@ __all__ = ["Renderer", "cell", "cells", "environment", "svg_inline"]
 _HEADINGS = sparql.load("igfkg.web", "site-article-headings")
 _REPORTS = sparql.load("igfkg.web", "site-reports")
 _SYNONYMS = sparql.load("igfkg.web", "site-synonyms")
+_ABSTRACT = sparql.load("igfkg.web", "site-article-abstract")
 
 #: The most rows a page shows of an answer.
 SHOWN_ROWS = 200
@@ -160,6 +171,16 @@ class Renderer:
     def version(self) -> str:
         return version(self.kg)
 
+    @cached_property
+    def read(self) -> bool:
+        """Whether the store has been read (``igfkg read``): only then do claim and article
+        pages show machine-read evidence."""
+        return is_read(self.kg)
+
+    @cached_property
+    def claim_counts(self) -> dict[str, ClaimCounts]:
+        return claim_counts(self.kg) if self.read else {}
+
     def literature(
         self, iri: str, offset: int, limit: int
     ) -> tuple[list[tuple[str, str, str, str]], bool]:
@@ -179,7 +200,9 @@ class Renderer:
 
     def warm(self) -> None:
         """Read now what every page needs (the lists of entities, claims, articles, terms)."""
-        for name in ("by_name", "by_id", "by_slug", "term_by_name", "support", "reports"):
+        names = ("by_name", "by_id", "by_slug", "term_by_name", "support", "reports", "read",
+                 "claim_counts")  # fmt: skip
+        for name in names:
             getattr(self, name)
         self.version  # noqa: B018
 
@@ -212,6 +235,30 @@ class Renderer:
             return escape(label)
 
         return link
+
+    def pmid_href(self, pmid: str, depth: int) -> str:
+        """Where an article is shown, by its PMID: its page on the served site (every article of
+        the store has one) or in the static export (curated articles), else PubMed."""
+        if not pmid:
+            return ""
+        slug = f"pmid-{pmid}"
+        if not self.static or slug in self.by_slug:
+            return self.url(depth)(f"articles/{slug}")
+        return f"https://pubmed.ncbi.nlm.nih.gov/{urllib.parse.quote(pmid)}/"
+
+    def evidence_query(self, **values: str) -> tuple[str, str]:
+        """The evidence-sentences query with ``values``: its filled-in form on the served site
+        (a link), or the command that runs it (static export)."""
+        if not self.static:
+            query = urllib.parse.urlencode({**values, "run": "1"})
+            return f"/queries/evidence-sentences?{query}", ""
+        params = " ".join(f"--param {k}={v}" for k, v in values.items())
+        return "", f"igfkg query evidence-sentences {params}"
+
+    def _newest(
+        self, sentences: Sequence[EvidenceSentence], depth: int
+    ) -> list[tuple[str, EvidenceSentence]]:
+        return [(self.pmid_href(s.pmid, depth), s) for s in sentences]
 
     def page(self, template: str, depth: int = 0, **values: Any) -> str:
         """Any template filled with ``values``, with the links of a page ``depth`` folders
@@ -278,6 +325,7 @@ class Renderer:
         described = {form for form, *_ in synonyms}
         synonyms += [(s, "exact", "curated in the KB", "", None) for s in d.synonyms
                      if s not in described]  # fmt: skip
+        query, command = self.evidence_query(entity=compact(page.iri))
         return self.page(
             "entity.html",
             2,
@@ -292,6 +340,10 @@ class Renderer:
             diagram=self._diagram(page.iri) if diagrams else "",
             literature=literature,
             more_literature=more_literature,
+            reading=d.literature,
+            reading_newest=self._newest(d.literature.newest, 2) if d.literature else [],
+            reading_query=query,
+            reading_command=command,
         )
 
     def _diagram(self, iri: str) -> Markup:
@@ -307,6 +359,14 @@ class Renderer:
             else compact(c.source)
         )
         support = self.support.get(c.id)
+        reading = None
+        if self.read and (self.static or "claim_counts" in vars(self)):
+            # every claim's counts read at once (a site build, a warmed server)
+            counts = self.claim_counts.get(c.id)
+            reading = claim_evidence(self.kg, c.id, counts) if counts is not None else None
+        elif self.read:  # one page of a graph that may change: this claim only
+            reading = claim_evidence(self.kg, c.id)
+        query, command = self.evidence_query(claim=c.id)
         return self.page(
             "claim.html",
             2,
@@ -315,6 +375,11 @@ class Renderer:
             c=c,
             source=source,
             support="" if support is None else str(support),
+            read=self.read,
+            reading=reading,
+            reading_newest=self._newest(reading.newest, 2) if reading else [],
+            reading_query=query,
+            reading_command=command,
         )
 
     def article(self, a: ArticlePage) -> str:
@@ -325,6 +390,16 @@ class Renderer:
             )
             for r in self.kg.select(_HEADINGS, {"article": ox.NamedNode(a.iri)})
         ]
+        abstract: list[tuple[str, str]] = []
+        sentences = []
+        if self.read:
+            article = ox.NamedNode(a.iri)
+            row = next(iter(self.kg.select(_ABSTRACT, {"article": article})), None)
+            abstract = abstract_sections(value(row, "abstract")) if row is not None else []
+            for sentence in article_evidence(self.kg, article):
+                linked = [(claim, self.by_id[claim].path if claim in self.by_id else "")
+                          for claim in sentence.claims]  # fmt: skip
+                sentences.append((sentence, linked))
         return self.page(
             "article.html",
             2,
@@ -334,6 +409,9 @@ class Renderer:
             headings=headings,
             claims=[c for c in self.claims if c.source == a.iri],
             studies=self.reports.get(a.iri, []),
+            read=self.read,
+            abstract=abstract,
+            sentences=sentences,
         )
 
     def term(self, t: TermPage) -> str:
