@@ -462,7 +462,7 @@ class KnowledgeGraph:
         >>> kg = open()
         >>> kg.read().articles
         1
-        >>> kg.query("evidence-sentences", entity="mecasermin")[0]["pmid"].value
+        >>> kg.query("evidence-sentences", entity="mecasermin").rows[0]["pmid"].value
         '15832492'
         """
         from igfkg.literature.evidence import read_store
