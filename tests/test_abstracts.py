@@ -4,6 +4,7 @@ language IRIs, replacement on re-ingest, codes that are not ISO 639-2 skipped.""
 from __future__ import annotations
 
 import gzip
+import random
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -15,7 +16,7 @@ import igfkg
 from igfkg.graph import KnowledgeGraph
 from igfkg.literature.ingest import ingest_pubmed, source_graph
 from igfkg.literature.mesh import ingest_mesh
-from igfkg.literature.pubmed import Article, read_records
+from igfkg.literature.pubmed import Article, _normalised, read_records
 
 from .conftest import DATA
 
@@ -211,6 +212,20 @@ def test_codes_that_are_not_iso_639_2_are_skipped(tmp_path: Path) -> None:
     (rec,) = read_records(medline)
     assert isinstance(rec, Article)
     assert (rec.abstract, rec.languages) == ("An abstract that goes on.", ["fre"])
+
+
+def test_the_fast_normalisation_is_the_split_join() -> None:
+    """The shortcut for already-normalised ASCII text gives what ``_text`` gives, always."""
+    rng = random.Random(18)
+    alphabet = ["a", "b", " ", "  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\xa0"]
+    alphabet += ["\u2009", "\u3000", "\x85", "é", "."]
+    texts = ["", " ", "a", "a b", " a", "a ", "a  b"]
+    texts += ["".join(rng.choices(alphabet, k=rng.randint(0, 12))) for _ in range(20_000)]
+    for path in sorted((REAL / "pubmed").glob("*.xml*")):
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        texts += ["".join(e.itertext()) for e in ET.fromstring(data).iter("AbstractText")]
+    for text in texts:
+        assert _normalised(text) == " ".join(text.split()), repr(text)
 
 
 @pytest.mark.parametrize("store", ["memory", "disk"])

@@ -214,6 +214,26 @@ def _journal(rec: Article, journal: ET.Element) -> None:
                 rec.year = year if _YEAR.fullmatch(year) else ""
 
 
+# What str.split() splits ASCII text on, besides single spaces (and a double space).
+_ASCII_SPACES = ("  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _normalised(text: str) -> str:
+    """``" ".join(text.split())``, without splitting ASCII text that is already normalised
+    (most abstracts; a sixth of the cost of splitting a 1.4 kB one).
+
+    >>> _normalised(" a\\tb  c\\n"), _normalised("a b"), _normalised("a\\xa0b")
+    ('a b c', 'a b', 'a b')
+    """
+    if text.isascii() and text[:1] != " " and text[-1:] != " ":
+        for space in _ASCII_SPACES:
+            if space in text:
+                break
+        else:
+            return text
+    return " ".join(text.split())
+
+
 def _abstract(abstract: ET.Element) -> str:
     """The text of an ``Abstract`` element (see :class:`Article`).
 
@@ -229,7 +249,7 @@ def _abstract(abstract: ET.Element) -> str:
     sections = []
     for part in abstract:
         if part.tag == "AbstractText":
-            text = " ".join("".join(part.itertext()).split())
+            text = _normalised("".join(part.itertext()))  # = _text(part)
             if text:
                 label = part.get("Label")
                 sections.append(f"{label}: {text}" if label else text)
