@@ -313,3 +313,31 @@ def test_a_read_store_conforms_to_the_shapes_and_they_check_the_evidence() -> No
     report = kg.validate()
     assert not report.conforms
     assert {v.shape.rsplit("/", 1)[1] for v in report.violations} == {"EvidenceHedgedShape"}
+
+
+def test_an_ingest_stopped_while_adding_evidence_is_finished_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new file's evidence is added after its transaction, under a pending mark: stopped
+    there, the store holds the articles and no wrong evidence, and the next ingest reads it."""
+    from igfkg.literature import evidence, ingest
+
+    kg = igfkg.open()
+    kg.read()
+    vocabulary = kg.reading_vocabulary()
+    record = _copy(DATA / "pubmed" / "metapub__34751700.xml", tmp_path / "a.xml")
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest, "add_pending_evidence", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_pubmed(kg, [record], workers=1, vocabulary=vocabulary)
+    assert _sentences_of(kg, "34751700") == set()
+    assert evidence.pending_graphs(kg.backend.match)
+    monkeypatch.undo()
+    ingest_pubmed(kg, [DATA / "pubmed" / "metapub__37903272.xml"], workers=1, vocabulary=vocabulary)
+    assert _sentences_of(kg, "34751700")
+    assert _sentences_of(kg, "37903272")
+    assert evidence.pending_graphs(kg.backend.match) == []
+    assert kg.read().changed == 0

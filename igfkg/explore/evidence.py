@@ -201,12 +201,12 @@ def article_evidence(kg: GraphPort, article: ox.NamedNode) -> list[ArticleSenten
     found in each (none for an article not read or naming nothing)."""
     bound = {"article": article}
     details: dict[str, dict[str, list[tuple[str, str]]]] = {}
-    mentions: dict[str, dict[tuple[int, int, str], dict[str, str]]] = {}
+    mentions: dict[str, dict[tuple[int, int], dict[str, str]]] = {}
     for row in kg.select(_ARTICLE_DETAILS, bound):
         sentence, kind = _text(row["sentence"]), _text(row["kind"])
         value, label = _text(row["value"]), _text(row["label"])
         if kind == "mention":
-            key = (_int(row["begin"]), _int(row["end"]), _text(row["text"]))
+            key = (_int(row["begin"]), _int(row["end"]))
             targets = mentions.setdefault(sentence, {}).setdefault(key, {})
             targets.setdefault(value, label)
         else:
@@ -217,12 +217,13 @@ def article_evidence(kg: GraphPort, article: ox.NamedNode) -> list[ArticleSenten
     for row in kg.select(_ARTICLE_SENTENCES, bound):
         sentence = _text(row["sentence"])
         more = details.get(sentence, {})
+        begin, text = _int(row["begin"]), _text(row["text"])
         out.append(
             ArticleSentence(
-                _int(row["begin"]),
+                begin,
                 _int(row["end"]),
                 _text(row["section"]),
-                _text(row["text"]),
+                text,
                 _true(row["hedged"]),
                 _true(row["negated"]),
                 tuple(sorted(v for v, _ in more.get("hedge", ()))),
@@ -230,8 +231,13 @@ def article_evidence(kg: GraphPort, article: ox.NamedNode) -> list[ArticleSenten
                 tuple(sorted(label or v for v, label in more.get("direction", ()))),
                 tuple(sorted(v for v, _ in more.get("claim", ()))),
                 tuple(
-                    Mention(text, begin, end, tuple(sorted(targets.items(), key=_kb_first)))
-                    for (begin, end, text), targets in sorted(mentions.get(sentence, {}).items())
+                    Mention(
+                        text[start - begin : stop - begin],
+                        start,
+                        stop,
+                        tuple(sorted(targets.items(), key=_kb_first)),
+                    )
+                    for (start, stop), targets in sorted(mentions.get(sentence, {}).items())
                 ),
             )
         )

@@ -35,6 +35,7 @@ from igfkg.core.progress import step
 from igfkg.core.vocabulary import Vocabulary
 from igfkg.literature.index import Match
 from igfkg.literature.reading.rdf import (
+    CANDIDATE,
     EVIDENCE_GRAPH,
     PUBMED,
     activity_iri,
@@ -48,6 +49,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ReadStats",
+    "add_pending_evidence",
+    "has_evidence",
+    "pending_graphs",
     "evidence_change",
     "evidence_lines",
     "is_read",
@@ -61,6 +65,7 @@ _ACTIVITY = ox.NamedNode(IGFKG + "ReadingActivity")
 _IN_ARTICLE = ox.NamedNode(IGFKG + "inArticle")
 _HAS_MENTION = ox.NamedNode(IGFKG + "hasMention")
 _EVIDENCE_SENTENCE = ox.NamedNode(IGFKG + "evidenceSentence")
+_CANDIDATE = ox.NamedNode(IGFKG + "CandidateStatement")
 _GRAPHS = sparql.load("igfkg.literature", "read-graphs")
 _ABSTRACTS = sparql.load("igfkg.literature", "read-abstracts")
 _BATCH = 500  # articles per transaction of `read_store`
@@ -72,8 +77,47 @@ def is_read(match: Match) -> bool:
     return next(iter(match(None, _TYPE, _ACTIVITY, _GRAPH)), None) is not None
 
 
+def has_evidence(match: Match, pmid: str) -> bool:
+    """True if the evidence graph holds a sentence of the article."""
+    article = ox.NamedNode(PUBMED + pmid)
+    return next(iter(match(None, _IN_ARTICLE, article, _GRAPH)), None) is not None
+
+
+_PENDING = ox.NamedNode(IGFKG + "evidencePending")
+
+
+def pending_update(graph: str) -> str:
+    """The update marking a source graph whose articles' evidence is still being added."""
+    return sparql.insert_data([ox.Quad(ox.NamedNode(graph), _PENDING, ox.Literal("true"), _GRAPH)])
+
+
+def pending_graphs(match: Match) -> list[str]:
+    """The source graphs marked pending (an ingest stopped while adding their evidence)."""
+    return sorted(
+        q.subject.value
+        for q in match(None, _PENDING, None, _GRAPH)
+        if isinstance(q.subject, ox.NamedNode)
+    )
+
+
+def add_pending_evidence(backend: Backend, graph: str, evidence: dict[str, list[str]]) -> None:
+    """Add the evidence of articles that had none, a batch of articles per transaction, and
+    clear the graph's pending mark with the last batch."""
+    match: Match = backend.match
+    pmids = list(evidence)
+    mark = sparql.delete_data([ox.Quad(ox.NamedNode(graph), _PENDING, ox.Literal("true"), _GRAPH)])
+    for i in range(0, len(pmids), _BATCH):
+        batch = pmids[i : i + _BATCH]
+        removed, added = evidence_change(match, batch, _flat([evidence[p] for p in batch]))
+        parts = change_updates(removed, added)
+        if i + _BATCH >= len(pmids):
+            parts.append(mark)
+        backend.transact(parts)
+
+
 def article_quads(match: Match, pmid: str) -> Iterator[ox.Quad]:
-    """The evidence quads of one article: its sentences, their mentions and candidates."""
+    """The evidence quads of one article: its sentences, their mentions, and the links of the
+    candidate statements to its sentences."""
     for quad in match(None, _IN_ARTICLE, ox.NamedNode(PUBMED + pmid), _GRAPH):
         sentence = quad.subject
         if not isinstance(sentence, ox.NamedNode):
@@ -82,9 +126,8 @@ def article_quads(match: Match, pmid: str) -> Iterator[ox.Quad]:
         for link in match(sentence, _HAS_MENTION, None, _GRAPH):
             if isinstance(link.object, ox.NamedNode):
                 yield from match(link.object, None, None, _GRAPH)
-        for link in match(None, _EVIDENCE_SENTENCE, sentence, _GRAPH):
-            if isinstance(link.subject, ox.NamedNode):
-                yield from match(link.subject, None, None, _GRAPH)
+        # Candidate statements are shared by the corpus: only the sentence's links are its own.
+        yield from match(None, _EVIDENCE_SENTENCE, sentence, _GRAPH)
 
 
 @cache
@@ -111,14 +154,42 @@ def evidence_change(
     match: Match, pmids: Iterable[str], lines: Iterable[str]
 ) -> tuple[set[ox.Quad], list[ox.Quad]]:
     """The quads to remove from and add to the evidence graph so that the evidence of
-    ``pmids`` becomes ``lines`` (N-Triples of their new evidence; none: it goes)."""
-    old = {_digest(q): q for pmid in dict.fromkeys(pmids) for q in article_quads(match, pmid)}
+    ``pmids`` becomes ``lines`` (N-Triples of their new evidence; none: it goes).
+
+    Definitions of candidate statements among ``lines`` are added when the store lacks them
+    and never removed: a candidate is shared by every article naming its pair (a candidate
+    left without sentences is listed by no query)."""
+    old = [q for pmid in dict.fromkeys(pmids) for q in article_quads(match, pmid)]
     data = "\n".join(lines).encode()
-    new: dict[bytes, ox.Quad] = {}
-    for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if data else ():
-        new[_digest(t)] = ox.Quad(t.subject, t.predicate, t.object, _GRAPH)
-    removed = {q for d, q in old.items() if d not in new}
-    added = [q for d, q in new.items() if d not in old]
+    parsed: Iterable[ox.Triple | ox.Quad] = (
+        ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if data else ()
+    )
+    own: list[ox.Quad] = []
+    defined: dict[ox.NamedNode | ox.BlankNode | ox.Triple, bool] = {}
+    added: list[ox.Quad] = []
+    for t in parsed:
+        quad = ox.Quad(t.subject, t.predicate, t.object, _GRAPH)
+        subject: ox.NamedNode | ox.BlankNode | ox.Triple = t.subject
+        if (
+            isinstance(subject, ox.NamedNode)
+            and subject.value.startswith(CANDIDATE)
+            and t.predicate != _EVIDENCE_SENTENCE
+        ):
+            known = defined.get(subject)
+            if known is None:
+                known = defined[subject] = (
+                    next(iter(match(subject, _TYPE, _CANDIDATE, _GRAPH)), None) is not None
+                )
+            if not known:
+                added.append(quad)
+            continue
+        own.append(quad)
+    if not old:  # nothing to compare with (a new article): every quad is new
+        return set(), added + own
+    before = {_digest(q): q for q in old}
+    after = {_digest(q): q for q in own}
+    removed = {q for d, q in before.items() if d not in after}
+    added += [q for d, q in after.items() if d not in before]
     return removed, added
 
 
@@ -159,10 +230,12 @@ def _read_batch(vocabulary: Vocabulary, batch: list[tuple[str, str]]) -> list[li
     return [evidence_lines(vocabulary, pmid, text) for pmid, text in batch]
 
 
-def _abstracts(backend: Backend) -> Iterator[list[tuple[str, str]]]:
-    """The (PMID, abstract) pairs of the store's articles, in batches, a graph at a time (so
-    memory holds one graph's abstracts, never the corpus)."""
+def _abstracts(backend: Backend, only: list[str] | None = None) -> Iterator[list[tuple[str, str]]]:
+    """The (PMID, abstract) pairs of the store's articles (of the graphs ``only``), in
+    batches, a graph at a time (so memory holds one graph's abstracts, never the corpus)."""
     graphs = [row["g"] for row in backend.select(_GRAPHS)]
+    if only is not None:
+        graphs = [g for g in graphs if g is not None and g.value in only]
     for graph in graphs:
         if not isinstance(graph, ox.NamedNode):
             continue
@@ -175,16 +248,24 @@ def _abstracts(backend: Backend) -> Iterator[list[tuple[str, str]]]:
             yield pairs[i : i + _BATCH]
 
 
-def read_store(backend: Backend, vocabulary: Vocabulary, *, workers: int = 1) -> ReadStats:
-    """Read every article abstract in the store into the evidence graph, a batch of articles
-    per transaction; evidence of articles no longer in the store is removed. Reading is spread
-    over ``workers`` processes."""
+def read_store(
+    backend: Backend,
+    vocabulary: Vocabulary,
+    *,
+    workers: int = 1,
+    graphs: list[str] | None = None,
+) -> ReadStats:
+    """Read every article abstract in the store (or in the source ``graphs`` only) into the
+    evidence graph, a batch of articles per transaction; a full reading also removes the
+    evidence of articles no longer in the store. Reading is spread over ``workers``
+    processes. The graphs read lose their pending marks (:func:`add_pending_evidence`)."""
     start = time.perf_counter()
     stats = ReadStats()
     match: Match = backend.match
     seen: set[str] = set()
     backend.transact(activity_update(match, vocabulary))
-    for batch, lines in _lines(vocabulary, _abstracts(backend), workers):
+    marks = [g for g in pending_graphs(match) if graphs is None or g in graphs]
+    for batch, lines in _lines(vocabulary, _abstracts(backend, graphs), workers):
         removed, added = evidence_change(match, [p for p, _ in batch], _flat(lines))
         stats.articles += len(batch)
         stats.sentences += sum(_sentences(ls) for ls in lines)
@@ -193,7 +274,15 @@ def read_store(backend: Backend, vocabulary: Vocabulary, *, workers: int = 1) ->
         if removed or added:
             backend.transact(change_updates(removed, added))
         step("reading abstracts", stats.articles)
-    gone = [pmid for pmid in _read_pmids(match) if pmid not in seen]
+    gone = [pmid for pmid in _read_pmids(match) if pmid not in seen] if graphs is None else []
+    if marks:
+        backend.transact(
+            [
+                sparql.delete_data(
+                    [ox.Quad(ox.NamedNode(g), _PENDING, ox.Literal("true"), _GRAPH) for g in marks]
+                )
+            ]
+        )
     if gone:
         removed, _ = evidence_change(match, gone, [])
         stats.changed += len(removed)

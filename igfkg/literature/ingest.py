@@ -40,10 +40,13 @@ from igfkg.core.vocabulary import Vocabulary
 from igfkg.literature.evidence import (
     SENTENCE_TYPE,
     activity_update,
+    add_pending_evidence,
     change_updates,
     evidence_change,
     evidence_lines,
+    has_evidence,
     is_read,
+    pending_update,
 )
 from igfkg.literature.index import (
     INDEX_GRAPH,
@@ -534,24 +537,42 @@ def write_file(
     parts += _updates(change)
     if new_pairs:
         parts.append(sparql.insert_data(pair_quads(sorted(new_pairs))))
-    parts += _evidence_updates(match, stats, vocabulary)
+    evidence, deferred = _evidence_updates(match, stats, vocabulary)
+    parts += evidence
     backend.transact(parts, finished=stats.graph if marked else None)
     known |= new_pairs
+    if deferred:
+        add_pending_evidence(backend, stats.graph, deferred)
 
 
-def _evidence_updates(match: Match, stats: FileStats, vocabulary: Vocabulary | None) -> list[str]:
-    """The updates bringing the evidence of the file's articles and deletions up to date."""
+def _evidence_updates(
+    match: Match, stats: FileStats, vocabulary: Vocabulary | None
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The updates of the file's transaction bringing the evidence of its articles and
+    deletions up to date, and the evidence of articles that had none, to add after it.
+
+    Articles with evidence in the store get exactly their new reading in the transaction (a
+    re-ingested file: the difference, usually little). Articles without (a new file: most of
+    its evidence) get theirs in batches after it (:func:`add_pending_evidence`): one
+    transaction of a whole file's evidence took 39 s and 4.9 GB for 10,000 synthetic
+    abstracts on disk. The transaction marks the file's graph as pending until the batches are
+    done, so a killed ingest leaves a mark (which the next ingest or ``igfkg read`` reads
+    again), never evidence that is wrong."""
     if stats.evidence is None and not is_read(match):
-        return []
+        return [], {}
     kept = set(stats.kept)
     affected = [p for p in dict.fromkeys([*stats.pmids, *stats.deleted]) if p not in kept]
     found = stats.evidence or {}
-    lines = (line for pmid in affected for line in found.get(pmid, ()))
-    removed, added = evidence_change(match, affected, lines)
+    present = [p for p in affected if has_evidence(match, p)]
+    lines = (line for pmid in present for line in found.get(pmid, ()))
+    removed, added = evidence_change(match, present, lines)
     parts = change_updates(removed, added)
-    if added and vocabulary is not None:
+    deferred = {p: found[p] for p in affected if p in found and p not in set(present)}
+    if (added or deferred) and vocabulary is not None:
         parts = activity_update(match, vocabulary) + parts
-    return parts
+    if deferred:
+        parts.append(pending_update(stats.graph))
+    return parts, deferred
 
 
 def _counted(match: Match, graph: str, mapping: EntityMap | None) -> bool:
@@ -768,6 +789,17 @@ def ingestible(backend: Backend) -> None:
         )
 
 
+def _finish_pending(backend: Backend, vocabulary: Vocabulary | None) -> None:
+    """Read the graphs an earlier ingest left pending (stopped while adding evidence)."""
+    if vocabulary is None:
+        return
+    from igfkg.literature.evidence import pending_graphs, read_store
+
+    pending = pending_graphs(backend.match)
+    if pending:
+        read_store(backend, vocabulary, graphs=pending)
+
+
 def ingest_pubmed_store(
     path: Path,
     paths: list[Path],
@@ -788,6 +820,7 @@ def ingest_pubmed_store(
         lookup = _mesh_lookup(backend) if any(is_medline(p) for p in paths) else None
         pairs = known_pairs(backend)
         mapping = entity_map(backend)
+        _finish_pending(backend, vocabulary)
     finally:
         backend.close()
     del backend
@@ -831,6 +864,7 @@ def ingest_pubmed(
     lookup = _mesh_lookup(backend) if any(is_medline(p) for p in paths) else None
     pairs = known_pairs(backend)
     mapping = entity_map(backend)
+    _finish_pending(backend, vocabulary)
     # A store shared with other processes (on disk) outlives a crash: new files go through
     # the bulk loader, marked until their transaction; a private one dies with the process.
     bulk = not backend.capabilities.private

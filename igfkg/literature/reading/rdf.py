@@ -27,11 +27,14 @@ __all__ = [
     "activity_iri",
     "activity_lines",
     "article_evidence_lines",
+    "candidate_iri",
+    "candidate_lines",
     "sentence_lines",
 ]
 
 IGFKG = "https://w3id.org/igfkg/"
 EVIDENCE = IGFKG + "evidence/"
+CANDIDATE = IGFKG + "candidate/"
 EVIDENCE_GRAPH = IGFKG + "graph/literature-evidence"
 PUBMED = "http://www.ncbi.nlm.nih.gov/pubmed/"
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
@@ -118,7 +121,6 @@ def sentence_lines(pmid: str, text: str, s: SentenceEvidence, activity: str) -> 
         add(f"{mention} {RDF_TYPE} {_p('EntityMention')} .")
         add(f"{mention} <{NIF}beginIndex> {_int(m.start)} .")
         add(f"{mention} <{NIF}endIndex> {_int(m.end)} .")
-        add(f"{mention} <{NIF}anchorOf> {literal(text[m.start : m.end])} .")
         for concept in m.concepts:
             add(f"{mention} {_p('mentionOf')} <{concept}> .")
             concepts[concept] = None
@@ -126,20 +128,46 @@ def sentence_lines(pmid: str, text: str, s: SentenceEvidence, activity: str) -> 
         add(f"{n} {_p('mentionsEntity')} <{concept}> .")
     for claim in s.claims:
         add(f"{n} {_p('mentionsEntitiesOfClaim')} {literal(claim)} .")
-    for k, (a, b) in enumerate(s.candidates):
-        c = f"<{node}/c{k}>"
-        add(f"{c} {RDF_TYPE} {_p('CandidateStatement')} .")
-        add(f"{c} {_p('candidateSubject')} <{a}> .")
-        add(f"{c} {_p('candidateObject')} <{b}> .")
-        add(f"{c} {_p('evidenceSentence')} {n} .")
+    for a, b in s.candidates:
+        add(f"<{candidate_iri(a, b)}> {_p('evidenceSentence')} {n} .")
     return out
+
+
+def candidate_iri(a: str, b: str) -> str:
+    """The candidate statement of two entities, whichever is named first: one node per pair
+    for the whole corpus (its sentences point at it), defined by :func:`candidate_lines`.
+
+    >>> candidate_iri("x:a", "x:b") == candidate_iri("x:b", "x:a")
+    True
+    """
+    first, second = sorted((a, b))
+    key = hashlib.sha256(f"{first} {second}".encode()).hexdigest()[:20]
+    return f"{CANDIDATE}{key}"
+
+
+def candidate_lines(a: str, b: str) -> list[str]:
+    """N-Triples defining the candidate statement of two entities (subject: the first IRI in
+    code-point order); written once, shared by every sentence naming the pair."""
+    first, second = sorted((a, b))
+    c = f"<{candidate_iri(a, b)}>"
+    return [
+        f"{c} {RDF_TYPE} {_p('CandidateStatement')} .",
+        f"{c} {_p('candidateSubject')} <{first}> .",
+        f"{c} {_p('candidateObject')} <{second}> .",
+    ]
 
 
 def article_evidence_lines(
     pmid: str, text: str, sentences: list[SentenceEvidence], activity: str
 ) -> list[str]:
-    """N-Triples of all evidence sentences of one article."""
+    """N-Triples of all evidence sentences of one article, and the definitions of the
+    candidate statements they point at (shared with other articles: see
+    :func:`igfkg.literature.evidence.evidence_change`)."""
     out: list[str] = []
+    pairs: dict[tuple[str, str], None] = {}
     for s in sentences:
         out += sentence_lines(pmid, text, s, activity)
+        pairs.update(dict.fromkeys(tuple(sorted(p)) for p in s.candidates))  # type: ignore[misc]
+    for a, b in pairs:
+        out += candidate_lines(a, b)
     return out
