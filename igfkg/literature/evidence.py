@@ -50,11 +50,11 @@ if TYPE_CHECKING:
 __all__ = [
     "ReadStats",
     "add_pending_evidence",
-    "has_evidence",
-    "pending_graphs",
     "evidence_change",
     "evidence_lines",
+    "has_evidence",
     "is_read",
+    "pending_graphs",
     "read_store",
 ]
 
