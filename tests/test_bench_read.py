@@ -53,7 +53,7 @@ def test_tiny_benchmark_run_prints_every_table(tmp_path: Path) -> None:
         for key in ("ceiling", "read", "read_rdf"):
             assert run[key]["per_s"] > 0
     assert "| synthetic | KB (" in done.stdout
-    assert "splitter + matcher /s" in done.stdout
+    assert "splitter + matcher /core/s" in done.stdout
 
     throughput = results["throughput"]
     assert throughput["abstracts"] == 1200
