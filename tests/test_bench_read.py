@@ -24,6 +24,8 @@ def test_tiny_benchmark_run_prints_every_table(tmp_path: Path) -> None:
             "--synthetic",
             "20",
             "--no-mesh",
+            "--min-pass",
+            "40",
             "--repeat",
             "1",
             "--n",
