@@ -95,6 +95,8 @@ def _request(
     where = f"{method} {redact(url)}"
     secret = auth[1] if auth else None
     try:
+        if auth is not None and data:
+            _authorize_first(req, auth, timeout)
         with opener.open(req, timeout=timeout) as response:
             return response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as error:
@@ -110,6 +112,31 @@ def _request(
         # A dropped connection, a timeout, or an answer that is no HTTP at all.
         reason = _detail(str(error), secret) or type(error).__name__
         raise RemoteError(f"{where}: {reason}") from None
+
+
+def _authorize_first(req: urllib.request.Request, auth: tuple[str, str], timeout: float) -> None:
+    """Authorize a request with a body before sending it: ask for the server's challenge with
+    a bodyless HEAD, then send the body once, with credentials. (Sent without, the body of a
+    large PUT meets a server that answers 401 at once and closes: a broken pipe.) Nothing is
+    added when the server asks for no credentials or the HEAD fails; the request then goes as
+    usual, and its own answer is reported."""
+    head = urllib.request.Request(req.full_url, method="HEAD")
+    try:
+        with urllib.request.build_opener(_NoInsecureRedirect()).open(head, timeout=timeout):
+            return
+    except urllib.error.HTTPError as error:
+        header = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
+        return
+    scheme, _, rest = header.partition(" ")
+    if scheme.lower() != "digest":
+        return  # Basic: the handler answers the 401 (over https only, see SparqlBackend)
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, req.full_url, *auth)
+    challenge = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+    answer = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(req, challenge)
+    if answer:
+        req.add_unredirected_header("Authorization", f"Digest {answer}")
 
 
 def term_from_json(value: Mapping[str, str]) -> Term:
