@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -130,11 +131,15 @@ class OxigraphBackend(Backend):
         for name, term in bindings.items():
             if not isinstance(term, ox.NamedNode | ox.Literal) or not name.isidentifier():
                 raise QueryError(f"cannot bind ?{name} to {term!r}: only IRIs and literals")
+        out: Any = None
         try:
             out = self.store.query(with_values(query, bindings), use_default_graph_as_union=True)
             if isinstance(out, ox.QueryBoolean):
                 return Result([], boolean=bool(out))
             rows = _bounded(out)
+            if isinstance(out, ox.QuerySolutions):
+                return Result([v.value for v in out.variables], [tuple(s) for s in rows])
+            return rows
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
         except (OSError, RuntimeError) as error:
@@ -144,9 +149,12 @@ class OxigraphBackend(Backend):
                 raise
             message = (str(error).splitlines() or [type(error).__name__])[0][:300]
             raise QueryError(f"SPARQL query failed: {message}") from None
-        if isinstance(out, ox.QuerySolutions):
-            return Result([v.value for v in out.variables], [tuple(s) for s in rows])
-        return rows
+        finally:
+            # pyoxigraph's solution iterators must be dropped on the thread that made them: a
+            # query stopped by a limit keeps its frame (and so the iterator) alive in the
+            # error's traceback, which the garbage collector may free on any thread of a
+            # served site. Dropped here, it goes now, on this thread.
+            out = None
 
     def update(self, text: str) -> None:
         try:
