@@ -39,6 +39,7 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ REAL = next(
     ROOT / "tests/data/real/pubmed",
 )  # fmt: skip
 KB = "https://w3id.org/igfkg/kb/"
+IGFKG = "https://w3id.org/igfkg/"
 PUBMED = "http://www.ncbi.nlm.nih.gov/pubmed/"
 TARGET_1M_S = 15 * 60  # issue 18: 1M abstracts on 2 cores in under 15 minutes
 TARGET_QUERY_S = 1.0
@@ -427,13 +429,13 @@ class Sampler(threading.Thread):
             self.sample()
 
 
-def abstract_batches(pool: list[str], n: int, batch: int) -> Iterator[list[tuple[str, str]]]:
-    """``n`` (PMID, abstract) pairs in batches, cycling through ``pool`` (made on the fly, so
+def abstract_batches(pool: list[str], n: int, batch: int) -> Iterator[list[tuple[str, str, str]]]:
+    """``n`` (PMID, abstract, year) in batches, cycling through ``pool`` (made on the fly, so
     the parent holds no corpus)."""
     texts = itertools.cycle(pool)
     for start in range(0, n, batch):
         stop = min(start + batch, n)
-        yield [(str(90_000_001 + k), next(texts)) for k in range(start, stop)]
+        yield [(str(90_000_001 + k), next(texts), "2020") for k in range(start, stop)]
 
 
 def part_throughput(args: argparse.Namespace) -> dict[str, Any]:
@@ -517,16 +519,18 @@ PER_GRAPH = 10_000  # articles per source graph, as ingest writes a 10k-record f
 
 def evidence_shard(
     vocabulary: Vocabulary, first: int, count: int, seed: int, path: Path
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Write N-Quads for articles ``first`` .. ``first + count``: each article's node in its
     source graph, and 0-3 evidence sentences each (the shapes of ``reading.rdf``, cues and
-    claim links included) in the evidence graph."""
+    claim links included) in the evidence graph; return what they add to the shared nodes'
+    counts (``evidence.line_counts``, what the store path keeps)."""
     rng = random.Random(seed)
     concepts = Concepts.of(vocabulary)
     reader = Reader(vocabulary)
     ev = f" <{EVIDENCE_GRAPH}> .\n"
     activity = activity_iri(vocabulary)
-    stats = {"articles": 0, "sentences": 0, "quads": 0}
+    stats: dict[str, Any] = {"articles": 0, "sentences": 0, "quads": 0}
+    counts: Counter[tuple[str, str]] = Counter()
     with path.open("w", encoding="utf-8") as out:
         write = out.write
         for k in range(first, first + count):
@@ -567,15 +571,18 @@ def evidence_shard(
                     else (),
                 )
                 sentences.append(reader._sentence(text, span, mentions, cues))
-            for line in article_evidence_lines(pmid, text, sentences, activity):
+            lines = article_evidence_lines(pmid, text, sentences, activity, str(year))
+            for line in lines:
                 write(line[:-2] + ev)
                 stats["quads"] += 1
+            counts.update(evidence.line_counts(lines))
             stats["articles"] += 1
             stats["sentences"] += len(sentences)
+    stats["counts"] = counts
     return stats
 
 
-def _shard_job(job: tuple[int, int, int, str]) -> dict[str, int]:
+def _shard_job(job: tuple[int, int, int, str]) -> dict[str, Any]:
     first, count, seed, path = job
     return evidence_shard(igfkg.open().reading_vocabulary(), first, count, seed, Path(path))
 
@@ -585,7 +592,7 @@ def build_store(workdir: Path, articles: int, workers: int) -> tuple[Path, dict[
     (reused when built with the same settings)."""
     root = workdir / f"evidence-store-{articles}"
     store, stamp = root / "store", root / "built.json"
-    wanted = {"articles": articles, "seed": 7, "version": 2}
+    wanted = {"articles": articles, "seed": 7, "version": 3}
     if stamp.exists() and json.loads(stamp.read_text()).get("wanted") == wanted:
         return store, {**json.loads(stamp.read_text()), "reused": True}
     shutil.rmtree(root, ignore_errors=True)
@@ -603,15 +610,29 @@ def build_store(workdir: Path, articles: int, workers: int) -> tuple[Path, dict[
     head = shards / "activity.nq"
     head.write_text(
         "".join(f"{line[:-2]} <{EVIDENCE_GRAPH}> .\n" for line in activity_lines(vocabulary))
+        + f'<{EVIDENCE_GRAPH}> <{IGFKG}evidenceFormat> "2" <{EVIDENCE_GRAPH}> .\n'
     )
+    counts: Counter[tuple[str, str]] = Counter()
+    for part in parts:
+        counts.update(part.pop("counts"))
+    tail = shards / "counts.nq"
+    with tail.open("w", encoding="utf-8") as out:
+        for line in evidence.count_lines(counts):
+            out.write(f"{line[:-2]} <{EVIDENCE_GRAPH}> .\n")
+    shared = len(counts)
+    del counts
     generate_s = time.perf_counter() - t0
     kg = igfkg.open(f"oxigraph:{store}")  # the bundled ontology and KB, as a new store gets
     t0 = time.perf_counter()
-    for path in [head, *(Path(j[3]) for j in jobs)]:
+    for path in [head, *(Path(j[3]) for j in jobs), tail]:
         kg.backend.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)  # type: ignore[attr-defined]
     kg.backend.store.flush()  # type: ignore[attr-defined]
     load_s = time.perf_counter() - t0
     quads = len(kg)
+    if articles <= 20_000:  # the counts a bulk load wrote are those the store path keeps
+        errors = evidence.count_errors(kg.backend.match)
+        if errors:
+            raise SystemExit(f"evidence counts disagree with a recount: {errors[:3]}")
     kg.backend.close()  # type: ignore[attr-defined]
     size = sum(f.stat().st_size for f in shards.iterdir())
     shutil.rmtree(shards)
@@ -620,6 +641,7 @@ def build_store(workdir: Path, articles: int, workers: int) -> tuple[Path, dict[
         "articles": sum(p["articles"] for p in parts),
         "sentences": sum(p["sentences"] for p in parts),
         "evidence_quads": sum(p["quads"] for p in parts),
+        "counted_nodes_props": shared,
         "store_quads": quads,
         "nquads_bytes": size,
         "store_bytes": sum(f.stat().st_size for f in store.rglob("*") if f.is_file()),

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import igfkg
 from igfkg.cli import main
 from igfkg.graph import KnowledgeGraph
-from igfkg.literature.evidence import evidence_change
+from igfkg.literature.evidence import count_errors, evidence_change
 from igfkg.literature.ingest import ingest_pubmed
 from igfkg.literature.reading.rdf import EVIDENCE_GRAPH
 from igfkg.literature.reading.reader import Reader, SentenceEvidence
@@ -245,11 +245,14 @@ def test_ingest_reads_and_reingest_and_delete_update_the_evidence(tmp_path: Path
     _copy(record, tmp_path / "a.xml", changed.split(" (")[0][:40], edited.split(" (")[0][:40])
     ingest_pubmed(kg, [tmp_path / "a.xml"], workers=1, vocabulary=vocabulary)
     assert changed not in _sentences_of(kg, "34751700")
+    assert count_errors(kg.backend.match) == []
     # A DeleteCitation removes the article's evidence with the article.
     ingest_pubmed(kg, [DATA / "pubmed" / "metapub__37903272.xml"], workers=1, vocabulary=vocabulary)
     assert _sentences_of(kg, "37903272")
+    assert count_errors(kg.backend.match) == []
     ingest_pubmed(kg, [DATA / "pubmed-delete-37903272.xml"], workers=1, vocabulary=vocabulary)
     assert _sentences_of(kg, "37903272") == set()
+    assert count_errors(kg.backend.match) == []
     # What is left is exactly what a fresh reading gives.
     assert kg.read().changed == 0
 
@@ -272,8 +275,10 @@ def test_a_read_store_stays_consistent_when_ingest_does_not_read(tmp_path: Path)
     )
     ingest_pubmed(kg, [tmp_path / "a.xml"], workers=1)
     assert _sentences_of(kg, "34751700") == set()
+    assert count_errors(kg.backend.match) == []
     assert kg.read().changed > 0
     assert _sentences_of(kg, "34751700")
+    assert count_errors(kg.backend.match) == []
     removed, added = evidence_change(kg.backend.match, ["34751700"], [])
     assert removed
     assert not added
@@ -341,3 +346,21 @@ def test_an_ingest_stopped_while_adding_evidence_is_finished_by_the_next(
     assert _sentences_of(kg, "37903272")
     assert evidence.pending_graphs(kg.backend.match) == []
     assert kg.read().changed == 0
+    assert count_errors(kg.backend.match) == []
+
+
+def test_a_store_read_before_the_counts_is_read_again(tmp_path: Path) -> None:
+    """Evidence written by an igfkg that kept no counts (no format mark) is read again from
+    scratch by the next reading, so the canned queries never read missing counts."""
+    kg = igfkg.open()
+    kg.read()
+    full = kg.query("evidence-sentences", entity="mecasermin").serialize("tsv")
+    fmt = ox.NamedNode("https://w3id.org/igfkg/evidenceFormat")
+    counted = ox.NamedNode("https://w3id.org/igfkg/evidenceSentenceCount")
+    for q in [*kg.backend.match(None, fmt, None, EVG), *kg.backend.match(None, counted, None, EVG)]:
+        kg.backend.store.remove(q)  # type: ignore[attr-defined]
+    kg.changed()
+    assert count_errors(kg.backend.match)
+    assert kg.read().changed > 0
+    assert count_errors(kg.backend.match) == []
+    assert kg.query("evidence-sentences", entity="mecasermin").serialize("tsv") == full

@@ -302,7 +302,7 @@ def parse_file(
     stats.entity_digest = mapping.digest if mapping is not None else ""
     # A file may hold several versions of one PMID (PMID Version="2"): the last one wins.
     latest: dict[str, tuple[str, int, int, int, tuple[str, ...]]] = {}
-    abstracts: dict[str, str] = {}
+    abstracts: dict[str, tuple[str, str]] = {}  # PMID -> abstract, year
     journals: dict[str, str] = {}
     for rec in read_records(path, lookup):
         if isinstance(rec, Deletion):
@@ -320,7 +320,7 @@ def parse_file(
         lines = article_lines(rec, journals, stats.pairs)
         descriptors = tuple(h.descriptor for h in rec.headings)
         latest[rec.pmid] = ("\n".join(lines), len(rec.headings), qualifiers, majors, descriptors)
-        abstracts[rec.pmid] = rec.abstract
+        abstracts[rec.pmid] = (rec.abstract, rec.year)
     for pmid, (_, headings, qualifiers, majors, descriptors) in latest.items():
         stats.pmids.append(pmid)
         if mapping is not None:
@@ -334,7 +334,7 @@ def parse_file(
     if vocabulary is not None:
         stats.evidence = {}
         for pmid in latest:
-            read = evidence_lines(vocabulary, pmid, abstracts[pmid])
+            read = evidence_lines(vocabulary, pmid, *abstracts[pmid])
             if read:
                 stats.evidence[pmid] = read
                 stats.evidence_sentences += sum(line.endswith(SENTENCE_TYPE) for line in read)
@@ -790,11 +790,15 @@ def ingestible(backend: Backend) -> None:
 
 
 def _finish_pending(backend: Backend, vocabulary: Vocabulary | None) -> None:
-    """Read the graphs an earlier ingest left pending (stopped while adding evidence)."""
+    """Read the graphs an earlier ingest left pending (stopped while adding evidence), or the
+    whole store if an earlier igfkg read it (:func:`~igfkg.literature.evidence.is_current`)."""
     if vocabulary is None:
         return
-    from igfkg.literature.evidence import pending_graphs, read_store
+    from igfkg.literature.evidence import is_current, pending_graphs, read_store
 
+    if not is_current(backend.match):
+        read_store(backend, vocabulary)
+        return
     pending = pending_graphs(backend.match)
     if pending:
         read_store(backend, vocabulary, graphs=pending)

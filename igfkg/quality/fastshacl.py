@@ -5,8 +5,8 @@ node with rdflib's engine, which dominates its time at corpus scale. Here every 
 shape becomes one set-oriented SPARQL query over the whole graph. The supported SHACL Core subset
 is the one igfkg's shapes use (targetClass / targetSubjectsOf / targetObjectsOf; paths: IRI,
 inverse, alternative; minCount, maxCount, datatype, nodeKind, pattern, in, class, languageIn,
-uniqueLang, minLength, sh:or of datatypes; SPARQL-based constraints). Anything else raises
-:class:`UnsupportedShapeError`, and validation falls back to pySHACL. Tests check that both
+uniqueLang, minLength, minInclusive, sh:or of datatypes; SPARQL-based constraints). Anything else
+raises :class:`UnsupportedShapeError`, and validation falls back to pySHACL. Tests check that both
 engines report the same violations.
 """
 
@@ -54,6 +54,7 @@ _KNOWN = {
         "languageIn",
         "uniqueLang",
         "minLength",
+        "minInclusive",
         "or",
         "sparql",
         "declare",
@@ -179,6 +180,9 @@ def _value_tests(g: rdflib.Graph, shape: Any) -> list[tuple[str, str]]:
         tests.append(
             ("minLength", f"(isBlank(?value) || STRLEN(STR(?value)) < {int(str(min_length))})")
         )
+    low = g.value(shape, sh.minInclusive)
+    if low is not None:  # a value below it, or not comparable with it
+        tests.append(("minInclusive", f"!COALESCE(?value >= {_t(low)}, false)"))
     alternatives = g.value(shape, sh["or"])
     if alternatives is not None:
         datatypes = []

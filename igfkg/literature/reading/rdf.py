@@ -10,11 +10,22 @@ the same abstract gives the same triples, and a re-read changes only what change
 >>> lines = sentence_lines("15832492", "IGF-I may help.", s, "https://w3id.org/igfkg/reading/x")
 >>> print(lines[1].replace("https://w3id.org/igfkg/", "igfkg:"))
 <igfkg:evidence/15832492/0-14> <igfkg:inArticle> <http://www.ncbi.nlm.nih.gov/pubmed/15832492> .
+
+Each sentence also points at its *yearly evidence* nodes (:func:`yearly_iri`): one per year and
+index key, the key being an entity the sentence names, a pair of them, or "" for every
+sentence. They hold the number of their sentences (kept by
+:mod:`igfkg.literature.evidence`), so a query can find the newest sentences of an entity or
+pair by reading a few counts and then only the years that hold the page, instead of sorting
+every sentence that names insulin.
+
+>>> index_keys(["x:b", "x:a"])
+['', 'x:a', 'x:b', 'x:a x:b']
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 
 from igfkg.core.rdfwriter import XSD, literal
@@ -29,12 +40,16 @@ __all__ = [
     "article_evidence_lines",
     "candidate_iri",
     "candidate_lines",
+    "index_keys",
     "sentence_lines",
+    "yearly_iri",
+    "yearly_lines",
 ]
 
 IGFKG = "https://w3id.org/igfkg/"
 EVIDENCE = IGFKG + "evidence/"
 CANDIDATE = IGFKG + "candidate/"
+YEARLY = IGFKG + "evidence-year/"
 EVIDENCE_GRAPH = IGFKG + "graph/literature-evidence"
 PUBMED = "http://www.ncbi.nlm.nih.gov/pubmed/"
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
@@ -91,8 +106,11 @@ def activity_lines(vocabulary: Vocabulary) -> list[str]:
     ]
 
 
-def sentence_lines(pmid: str, text: str, s: SentenceEvidence, activity: str) -> list[str]:
-    """N-Triples of one evidence sentence of article ``pmid`` (whose abstract is ``text``)."""
+def sentence_lines(
+    pmid: str, text: str, s: SentenceEvidence, activity: str, year: str = ""
+) -> list[str]:
+    """N-Triples of one evidence sentence of article ``pmid`` (whose abstract is ``text``,
+    published in ``year``, "" if unknown)."""
     node = f"{EVIDENCE}{pmid}/{s.start}-{s.end}"
     n = f"<{node}>"
     out = [
@@ -130,6 +148,32 @@ def sentence_lines(pmid: str, text: str, s: SentenceEvidence, activity: str) -> 
         add(f"{n} {_p('mentionsEntitiesOfClaim')} {literal(claim)} .")
     for a, b in s.candidates:
         add(f"<{candidate_iri(a, b)}> {_p('evidenceSentence')} {n} .")
+    for key in index_keys(concepts):
+        add(f"{n} {_p('inYearlyEvidence')} <{yearly_iri(key, year)}> .")
+    return out
+
+
+def index_keys(concepts: Iterable[str]) -> list[str]:
+    """The index keys of a sentence naming ``concepts`` (IRIs): "" (every sentence), each
+    concept, and each pair of them as the two IRIs in code-point order joined by a space (as
+    ``queries/evidence-sentences.rq`` builds it)."""
+    named = sorted(set(concepts))
+    pairs = [f"{a} {b}" for i, a in enumerate(named) for b in named[i + 1 :]]
+    return ["", *named, *pairs]
+
+
+def yearly_iri(key: str, year: str) -> str:
+    """The yearly evidence node of an index key and a publication year ("": none)."""
+    digest = hashlib.sha256(f"{key}\x00{year}".encode()).hexdigest()[:20]
+    return f"{YEARLY}{digest}"
+
+
+def yearly_lines(key: str, year: str) -> list[str]:
+    """N-Triples defining a yearly evidence node (its count is kept by the store's writer)."""
+    y = f"<{yearly_iri(key, year)}>"
+    out = [f"{y} {RDF_TYPE} {_p('YearlyEvidence')} .", f"{y} {_p('indexKey')} {literal(key)} ."]
+    if year:
+        out.append(f"{y} {_p('indexYear')} {_int(int(year))} .")
     return out
 
 
@@ -158,16 +202,20 @@ def candidate_lines(a: str, b: str) -> list[str]:
 
 
 def article_evidence_lines(
-    pmid: str, text: str, sentences: list[SentenceEvidence], activity: str
+    pmid: str, text: str, sentences: list[SentenceEvidence], activity: str, year: str = ""
 ) -> list[str]:
-    """N-Triples of all evidence sentences of one article, and the definitions of the
-    candidate statements they point at (shared with other articles: see
-    :func:`igfkg.literature.evidence.evidence_change`)."""
+    """N-Triples of all evidence sentences of one article (published in ``year``), and the
+    definitions of the candidate statements and yearly evidence nodes they point at (shared
+    with other articles: see :func:`igfkg.literature.evidence.evidence_change`)."""
     out: list[str] = []
     pairs: dict[tuple[str, str], None] = {}
+    keys: dict[str, None] = {}
     for s in sentences:
-        out += sentence_lines(pmid, text, s, activity)
+        out += sentence_lines(pmid, text, s, activity, year)
         pairs.update(dict.fromkeys(tuple(sorted(p)) for p in s.candidates))  # type: ignore[misc]
+        keys.update(dict.fromkeys(index_keys(c for m in s.mentions for c in m.concepts)))
     for a, b in pairs:
         out += candidate_lines(a, b)
+    for key in keys:
+        out += yearly_lines(key, year)
     return out
