@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from igfkg.core import sparql
 from igfkg.core.namespaces import compact
+from igfkg.explore.catalog import catalog
 from igfkg.explore.traversal import Edge, neighbors
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ _MAPPINGS = {
 _LITERALS = sparql.load("igfkg.explore", "describe-literals")
 _TYPES = sparql.load("igfkg.explore", "describe-types")
 _EVIDENCE_COUNTS = sparql.load("igfkg.explore", "describe-evidence-counts")
-_EVIDENCE_NEWEST = sparql.load("igfkg.explore", "describe-evidence-newest")
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def literature_evidence(kg: GraphPort, entity: ox.NamedNode) -> LiteratureEviden
             r["hedged"].value == "true",  # type: ignore[union-attr]
             r["negated"].value == "true",  # type: ignore[union-attr]
         )
-        for r in kg.select(_EVIDENCE_NEWEST, bound)
+        for r in catalog().get("evidence-sentences").run(kg, {"entity": entity.value}, limit=3)
     )
     return LiteratureEvidence(
         number("sentences"),

@@ -9,9 +9,9 @@ abstract writes nothing and re-ingesting or deleting an article changes its evid
 same transaction as its indexing. A store is *read* once its evidence graph names a reading
 activity; from then on ingest reads every file it ingests.
 
-The nodes shared by the corpus keep counts, changed in the same transaction by what the
-articles add and take away: a candidate statement its articles, sentences, hedged and negated
-sentences; a yearly evidence node its sentences. A shared node is defined while it counts
+The nodes shared by the corpus (candidate statements, yearly evidence) keep counts of their
+sentences, hedged and negated sentences and articles, changed in the same transaction by what
+the articles add and take away. A shared node is defined while it counts
 sentences and goes with its last one. The counts are what makes the canned queries answer in
 well under a second at a million abstracts (``benchmarks/bench_read.py``).
 
@@ -220,8 +220,11 @@ def evidence_change(
 
 
 def _counts(quads: list[ox.Quad]) -> Counter[tuple[ox.NamedNode, ox.NamedNode]]:
-    """What the evidence ``quads`` (of whole articles) give the shared nodes' counts."""
-    hedged, negated, article = set(), set(), {}
+    """What the evidence ``quads`` (of whole articles) give the shared nodes' counts: the
+    sentences linked to each, how many of them are hedged and negated, their articles."""
+    hedged: set[object] = set()
+    negated: set[object] = set()
+    article: dict[object, object] = {}
     for q in quads:
         if q.predicate == _HEDGED and q.object == _TRUE:
             hedged.add(q.subject)
@@ -231,15 +234,18 @@ def _counts(quads: list[ox.Quad]) -> Counter[tuple[ox.NamedNode, ox.NamedNode]]:
             article[q.subject] = q.object
     out: Counter[tuple[ox.NamedNode, ox.NamedNode]] = Counter()
     articles: set[tuple[ox.NamedNode, object]] = set()
+    sentence: object
     for q in quads:
         if q.predicate == _IN_YEARLY and isinstance(q.object, ox.NamedNode):
-            out[q.object, _SENTENCES] += 1
+            node, sentence = q.object, q.subject
         elif q.predicate == _EVIDENCE_SENTENCE and isinstance(q.subject, ox.NamedNode):
             node, sentence = q.subject, q.object
-            out[node, _SENTENCES] += 1
-            out[node, _HEDGED_COUNT] += sentence in hedged
-            out[node, _NEGATED_COUNT] += sentence in negated
-            articles.add((node, article.get(sentence)))  # type: ignore[arg-type]
+        else:
+            continue
+        out[node, _SENTENCES] += 1
+        out[node, _HEDGED_COUNT] += sentence in hedged
+        out[node, _NEGATED_COUNT] += sentence in negated
+        articles.add((node, article.get(sentence)))
     for node, _ in articles:
         out[node, _ARTICLES] += 1
     return out
@@ -256,9 +262,8 @@ def _count_change(
     removed: set[ox.Quad] = set()
     added: list[ox.Quad] = []
     for node in nodes:
-        props = _COUNTS if node.value.startswith(CANDIDATE) else (_SENTENCES,)
         current = {}
-        for prop in props:
+        for prop in _COUNTS:
             quad = next(iter(match(node, prop, None, _GRAPH)), None)
             current[prop] = (quad, _value(quad))
         if current[_SENTENCES][1] + delta[node, _SENTENCES] <= 0:  # its last sentence goes

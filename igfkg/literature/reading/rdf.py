@@ -13,10 +13,10 @@ the same abstract gives the same triples, and a re-read changes only what change
 
 Each sentence also points at its *yearly evidence* nodes (:func:`yearly_iri`): one per year and
 index key, the key being an entity the sentence names, a pair of them, or "" for every
-sentence. They hold the number of their sentences (kept by
+sentence. They hold the numbers of their sentences and articles (kept by
 :mod:`igfkg.literature.evidence`), so a query can find the newest sentences of an entity or
 pair by reading a few counts and then only the years that hold the page, instead of sorting
-every sentence that names insulin.
+every sentence that names insulin, and count an entity's evidence by summing a few numbers.
 
 >>> index_keys(["x:b", "x:a"])
 ['', 'x:a', 'x:b', 'x:a x:b']
