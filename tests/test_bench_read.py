@@ -86,5 +86,5 @@ def test_tiny_benchmark_run_prints_every_table(tmp_path: Path) -> None:
     # describe's counts are the sentences the whole answer lists (the bulk-loaded counts were
     # checked against a recount when the store was built).
     described = [q for q in queries["queries"] if q["query"] == "describe"]
-    assert [q["params"]["entity"] for q in described][0] == "kb:insulin"
+    assert described[0]["params"]["entity"] == "kb:insulin"
     assert described[0]["rows"] == whole["rows"]

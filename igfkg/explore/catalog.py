@@ -4,10 +4,7 @@ Each ``queries/<id>.rq`` starts with ``#+`` header lines: ``question``, ``keywor
 ``param`` line per parameter, ``#+ param: NAME KIND [default=VALUE] [optional] [var=VARIABLE] |
 DESCRIPTION`` where KIND is ``entity`` (resolved to an IRI from an IRI, CURIE or label),
 ``mesh`` (an entity resolved on to the MeSH descriptor it maps to) or ``literal``.
-Parameters are bound as RDF terms, never pasted into the query text. ``#+ page: here``
-marks where a page of rows is cut (:meth:`CannedQuery.paged`), and ``#+ page-end: VARIABLE``
-names a variable bound to the number of rows a page needs (offset + limit), for queries that
-read only as much as the page needs (:meth:`CannedQuery.page_bindings`).
+Parameters are bound as RDF terms, never pasted into the query text.
 
 >>> q = catalog().get("adverse-effects")
 >>> q.params[0].name, q.params[0].default
@@ -70,20 +67,6 @@ class CannedQuery:
     path: Path
     inference: bool = False
     literature_index: bool = False
-    page_end: str = ""
-
-    def page_bindings(self, limit: int | None, offset: int = 0) -> dict[str, Term]:
-        """The binding of the query's ``#+ page-end`` variable for a page of ``limit`` rows
-        after ``offset`` (none for a query without one, or for every row).
-
-        >>> q = catalog().get("evidence-sentences")
-        >>> q.page_bindings(20, 40)["pageEnd"].value, q.page_bindings(None)
-        ('60', {})
-        """
-        if not self.page_end or limit is None:
-            return {}
-        end = min(offset + limit, _MAX_ROWS)
-        return {self.page_end: ox.Literal(str(end), datatype=_INTEGER)}
 
     def bindings(self, kg: GraphPort, values: Mapping[str, str | None]) -> dict[str, Term]:
         """Resolve parameter values (or defaults) to RDF terms keyed by query variable."""
@@ -173,8 +156,7 @@ class CannedQuery:
             kg.materialize()
         if self.literature_index:
             kg.ensure_literature_index()
-        bindings = self.bindings(kg, values) | self.page_bindings(limit, offset)
-        return kg.select(self.paged(limit, offset), bindings)
+        return kg.select(self.paged(limit, offset), self.bindings(kg, values))
 
 
 # Where a query's rows are paged (a whole line), and a LIMIT ending a query.
@@ -184,7 +166,6 @@ _TRAILING_LIMIT = re.compile(r"\bLIMIT\s+(?P<limit>\d+)(?:\s+OFFSET\s+(?P<offset
 _MAX_ROWS = 2**63 - 1
 # Names taken by paging (``kg.query(id, limit=..., offset=...)``), so no parameter has them.
 _RESERVED = ("limit", "offset")
-_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
 def _slice(limit: int | None, offset: int) -> str:
@@ -234,11 +215,6 @@ def parse_query_file(path: Path) -> CannedQuery:
     index = fields.get("index", [""])[0]
     if index not in ("", "literature"):
         raise DataFileError(str(path), f"index must be 'literature', got {index!r}")
-    page_end = fields.get("page-end", [""])
-    if len(page_end) > 1 or not re.fullmatch(r"(\w+)?", page_end[0]):
-        raise DataFileError(str(path), f"one '#+ page-end: VARIABLE' line, got {page_end}")
-    if page_end[0] in {p.variable for p in params} | set(_RESERVED):
-        raise DataFileError(str(path), f"page-end variable {page_end[0]!r} is a parameter's")
     keywords = tuple(
         k.strip() for k in ",".join(fields.get("keywords", [])).split(",") if k.strip()
     )
@@ -251,7 +227,6 @@ def parse_query_file(path: Path) -> CannedQuery:
         path,
         bool(inference),
         bool(index),
-        page_end[0],
     )
 
 

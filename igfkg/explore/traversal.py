@@ -50,7 +50,8 @@ __all__ = [
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # Not relations: types, definitions, the literature index's derived pair counts (which name
 # both entities of a pair; a store with ingested literature holds one per co-indexed pair), and
-# machine-read evidence (mentions and candidate statements, never edges between entities).
+# machine-read evidence (mentions, candidate statements and their counts by year, never edges
+# between entities).
 _SKIP = {
     _RDF_TYPE,
     "http://www.w3.org/2000/01/rdf-schema#isDefinedBy",
@@ -60,6 +61,7 @@ _SKIP = {
     "https://w3id.org/igfkg/mentionsEntity",
     "https://w3id.org/igfkg/candidateSubject",
     "https://w3id.org/igfkg/candidateObject",
+    "https://w3id.org/igfkg/yearlyEvidenceOf",
 }
 
 _OUT = sparql.load("igfkg.explore", "traversal-out")

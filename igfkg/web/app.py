@@ -293,8 +293,7 @@ def create_app(
                     answer = query_kg.select(q.sparql, bindings)
                 else:
                     offset = (number - 1) * SHOWN_ROWS
-                    page = q.page_bindings(SHOWN_ROWS + 1, offset)
-                    answer = query_kg.select(q.paged(SHOWN_ROWS + 1, offset), bindings | page)
+                    answer = query_kg.select(q.paged(SHOWN_ROWS + 1, offset), bindings)
                     more = len(answer) > SHOWN_ROWS
             except IgfkgError as problem:
                 error = str(problem).splitlines()[0] if str(problem) else type(problem).__name__

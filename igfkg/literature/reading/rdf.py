@@ -12,14 +12,12 @@ the same abstract gives the same triples, and a re-read changes only what change
 <igfkg:evidence/15832492/0-14> <igfkg:inArticle> <http://www.ncbi.nlm.nih.gov/pubmed/15832492> .
 
 Each sentence also points at its *yearly evidence* nodes (:func:`yearly_iri`): one per year and
-index key, the key being an entity the sentence names, a pair of them, or "" for every
-sentence. They hold the numbers of their sentences and articles (kept by
-:mod:`igfkg.literature.evidence`), so a query can find the newest sentences of an entity or
-pair by reading a few counts and then only the years that hold the page, instead of sorting
-every sentence that names insulin, and count an entity's evidence by summing a few numbers.
+entity the sentence names. They hold the numbers of their sentences, hedged and negated
+sentences and articles (kept by :mod:`igfkg.literature.evidence`), so an entity's evidence is
+counted by summing a few numbers, whatever the size of the corpus.
 
->>> index_keys(["x:b", "x:a"])
-['', 'x:a', 'x:b', 'x:a x:b']
+>>> index_keys(["x:b", "x:a", "x:b"])
+['x:a', 'x:b']
 """
 
 from __future__ import annotations
@@ -154,24 +152,21 @@ def sentence_lines(
 
 
 def index_keys(concepts: Iterable[str]) -> list[str]:
-    """The index keys of a sentence naming ``concepts`` (IRIs): "" (every sentence), each
-    concept, and each pair of them as the two IRIs in code-point order joined by a space (as
-    ``queries/evidence-sentences.rq`` builds it)."""
-    named = sorted(set(concepts))
-    pairs = [f"{a} {b}" for i, a in enumerate(named) for b in named[i + 1 :]]
-    return ["", *named, *pairs]
+    """The index keys of a sentence naming ``concepts`` (IRIs): each concept's IRI, once."""
+    return sorted(set(concepts))
 
 
 def yearly_iri(key: str, year: str) -> str:
-    """The yearly evidence node of an index key and a publication year ("": none)."""
+    """The yearly evidence node of an entity (IRI) and a publication year ("": none)."""
     digest = hashlib.sha256(f"{key}\x00{year}".encode()).hexdigest()[:20]
     return f"{YEARLY}{digest}"
 
 
 def yearly_lines(key: str, year: str) -> list[str]:
-    """N-Triples defining a yearly evidence node (its count is kept by the store's writer)."""
+    """N-Triples defining the yearly evidence node of an entity (IRI) and a year (its counts
+    are kept by the store's writer)."""
     y = f"<{yearly_iri(key, year)}>"
-    out = [f"{y} {RDF_TYPE} {_p('YearlyEvidence')} .", f"{y} {_p('indexKey')} {literal(key)} ."]
+    out = [f"{y} {RDF_TYPE} {_p('YearlyEvidence')} .", f"{y} {_p('yearlyEvidenceOf')} <{key}> ."]
     if year:
         out.append(f"{y} {_p('indexYear')} {_int(int(year))} .")
     return out
