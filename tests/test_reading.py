@@ -148,6 +148,12 @@ def test_describe_shows_the_literature(read_kg: KnowledgeGraph) -> None:
     assert d.literature.sentences >= 5
     assert d.literature.hedged >= 1
     assert len(d.literature.newest) == 3
+    # The counts are the yearly evidence sums: they agree with the sentences themselves.
+    rows = read_kg.query("evidence-sentences", entity="mecasermin")
+    assert d.literature.sentences == len(rows)
+    assert d.literature.hedged == sum(r["hedged"].value == "true" for r in rows)  # type: ignore[union-attr]
+    assert d.literature.articles == len({r["pmid"] for r in rows})
+    assert [s.text for s in d.literature.newest] == [r["text"].value for r in rows][:3]  # type: ignore[union-attr]
     assert "machine-read" in d.text()
     assert igfkg.open().describe("mecasermin").literature is None
 
