@@ -52,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import DEFAULT_TREE
 
 import igfkg
+from igfkg.core.namespaces import EVIDENCE_FORMAT
 from igfkg.core.vocabulary import Vocabulary
 from igfkg.literature import evidence
 from igfkg.literature.reading.cues import SentenceCues
@@ -592,7 +593,7 @@ def build_store(workdir: Path, articles: int, workers: int) -> tuple[Path, dict[
     (reused when built with the same settings)."""
     root = workdir / f"evidence-store-{articles}"
     store, stamp = root / "store", root / "built.json"
-    wanted = {"articles": articles, "seed": 7, "version": 4}
+    wanted = {"articles": articles, "seed": 7, "version": 5}
     if stamp.exists() and json.loads(stamp.read_text()).get("wanted") == wanted:
         return store, {**json.loads(stamp.read_text()), "reused": True}
     shutil.rmtree(root, ignore_errors=True)
@@ -610,7 +611,7 @@ def build_store(workdir: Path, articles: int, workers: int) -> tuple[Path, dict[
     head = shards / "activity.nq"
     head.write_text(
         "".join(f"{line[:-2]} <{EVIDENCE_GRAPH}> .\n" for line in activity_lines(vocabulary))
-        + f'<{EVIDENCE_GRAPH}> <{IGFKG}evidenceFormat> "2" <{EVIDENCE_GRAPH}> .\n'
+        + f'<{EVIDENCE_GRAPH}> <{IGFKG}evidenceFormat> "{EVIDENCE_FORMAT}" <{EVIDENCE_GRAPH}> .\n'
     )
     counts: Counter[tuple[str, str]] = Counter()
     for part in parts:

@@ -190,6 +190,27 @@ def test_literature_query_over_http_equals_embedded(
     assert page.rows == local.query(query_id, limit=3, offset=2, **params).rows
 
 
+def test_evidence_pages_from_the_counts_equal_the_canned_query_over_http(
+    corpus_on_server: tuple[KnowledgeGraph, KnowledgeGraph],
+) -> None:
+    from .test_sentence_pages import assert_pages_equal_the_canned_query
+
+    # Against the canned query embedded (the same data).
+    local, remote = corpus_on_server
+    assert_pages_equal_the_canned_query(remote, local)
+
+
+def test_neighbors_over_http_equal_embedded(
+    corpus_on_server: tuple[KnowledgeGraph, KnowledgeGraph],
+) -> None:
+    # The statements pointing at an entity leave the evidence graph out on every backend.
+    local, remote = corpus_on_server
+    for name in ("IGF-1", "insulin", "mecasermin"):
+        edges = local.neighbors(name)
+        assert any(edge.object == local.resolve(name).value for edge in edges)
+        assert remote.neighbors(name) == edges
+
+
 def _inference_cases() -> list[tuple[str, str, dict[str, str]]]:
     from igfkg.explore.catalog import catalog
 

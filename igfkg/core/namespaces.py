@@ -12,6 +12,8 @@ from __future__ import annotations
 
 __all__ = [
     "BASE",
+    "EVIDENCE_FORMAT",
+    "GRAPH_EVIDENCE",
     "GRAPH_INFERRED",
     "GRAPH_KB",
     "GRAPH_ONTOLOGY",
@@ -32,6 +34,11 @@ GRAPH_KB = BASE + "graph/kb"
 GRAPH_INFERRED = BASE + "graph/inferred"
 #: Ingested literature: one named graph per source file under this prefix.
 GRAPH_SOURCES = BASE + "graph/source/"
+#: Machine-read evidence (``igfkg read``).
+GRAPH_EVIDENCE = BASE + "graph/literature-evidence"
+#: The layout of the evidence graph it writes (``igfkg:evidenceFormat``): 3 keeps the counts of
+#: candidate statements and of yearly evidence per entity and per pair of entities.
+EVIDENCE_FORMAT = "3"
 
 #: CURIE prefix -> IRI prefix. External expansions follow the Biolink prefix map; ordered so
 #: that :func:`compact` picks the most specific prefix first.

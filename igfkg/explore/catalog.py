@@ -67,6 +67,7 @@ class CannedQuery:
     path: Path
     inference: bool = False
     literature_index: bool = False
+    pages: str = ""
 
     def bindings(self, kg: GraphPort, values: Mapping[str, str | None]) -> dict[str, Term]:
         """Resolve parameter values (or defaults) to RDF terms keyed by query variable."""
@@ -105,10 +106,7 @@ class CannedQuery:
         >>> q.paged(10, 45).rstrip().splitlines()[-1]
         'LIMIT 10 OFFSET 45'
         """
-        if (limit is not None and not 0 <= limit <= _MAX_ROWS) or not 0 <= offset <= _MAX_ROWS:
-            raise ParameterError(
-                f"limit and offset must be 0 or more, at most {_MAX_ROWS}, got {limit} and {offset}"
-            )
+        _check_page(limit, offset)
         if limit is None and offset == 0:
             return self.sparql
         if limit is not None:
@@ -141,7 +139,10 @@ class CannedQuery:
         embedded stores; a remote store must hold it, as loaded from the release's
         ``igfkg-inferred.ttl``). One that declares ``#+ index: literature`` reads the literature
         index, brought up to date first on the embedded stores (a remote store is used as
-        loaded)."""
+        loaded). One that declares ``#+ pages: yearly-evidence`` is answered from the evidence
+        graph's yearly counts where they can say which years hold the page
+        (:mod:`igfkg.explore.sentence_pages`)."""
+        _check_page(limit, offset)
         if self.inference and not kg.has_inferred():
             if not kg.backend.capabilities.local:
                 from igfkg.core.namespaces import GRAPH_INFERRED
@@ -156,7 +157,21 @@ class CannedQuery:
             kg.materialize()
         if self.literature_index:
             kg.ensure_literature_index()
-        return kg.select(self.paged(limit, offset), self.bindings(kg, values))
+        bindings = self.bindings(kg, values)
+        if self.pages:
+            from igfkg.explore.sentence_pages import sentence_page
+
+            answer = sentence_page(kg, bindings, limit, offset)
+            if answer is not None:
+                return answer
+        return kg.select(self.paged(limit, offset), bindings)
+
+
+def _check_page(limit: int | None, offset: int) -> None:
+    if (limit is not None and not 0 <= limit <= _MAX_ROWS) or not 0 <= offset <= _MAX_ROWS:
+        raise ParameterError(
+            f"limit and offset must be 0 or more, at most {_MAX_ROWS}, got {limit} and {offset}"
+        )
 
 
 # Where a query's rows are paged (a whole line), and a LIMIT ending a query.
@@ -215,6 +230,9 @@ def parse_query_file(path: Path) -> CannedQuery:
     index = fields.get("index", [""])[0]
     if index not in ("", "literature"):
         raise DataFileError(str(path), f"index must be 'literature', got {index!r}")
+    pages = fields.get("pages", [""])[0]
+    if pages not in ("", "yearly-evidence"):
+        raise DataFileError(str(path), f"pages must be 'yearly-evidence', got {pages!r}")
     keywords = tuple(
         k.strip() for k in ",".join(fields.get("keywords", [])).split(",") if k.strip()
     )
@@ -227,6 +245,7 @@ def parse_query_file(path: Path) -> CannedQuery:
         path,
         bool(inference),
         bool(index),
+        pages,
     )
 
 

@@ -62,6 +62,7 @@ _SKIP = {
     "https://w3id.org/igfkg/candidateSubject",
     "https://w3id.org/igfkg/candidateObject",
     "https://w3id.org/igfkg/yearlyEvidenceOf",
+    "https://w3id.org/igfkg/yearlyPairEvidenceOf",
 }
 
 _OUT = sparql.load("igfkg.explore", "traversal-out")
@@ -154,7 +155,11 @@ def _edges(
     around it that no statement backs, added to that set."""
     bound = {"node": ox.NamedNode(node)}
     triples = [(node, r["p"].value, r["o"].value) for r in kg.select(_OUT, bound)]  # type: ignore[union-attr]
-    triples += [(r["s"].value, r["p"].value, node) for r in kg.select(_IN, bound)]  # type: ignore[union-attr]
+    triples += [
+        (r["s"].value, r["p"].value, node)  # type: ignore[union-attr]
+        for r in kg.select(_IN, bound)
+        if isinstance(r["s"], ox.NamedNode)
+    ]
     plain = {t for t in triples if t[1] not in _SKIP}
     if hedged is not None:
         for r in kg.select(_HEDGED, bound):

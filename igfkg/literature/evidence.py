@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from igfkg.core import sparql
+from igfkg.core.namespaces import EVIDENCE_FORMAT
 from igfkg.core.progress import step
 from igfkg.core.vocabulary import Vocabulary
 from igfkg.literature.index import Match
@@ -78,7 +79,10 @@ _ACTIVITY = ox.NamedNode(IGFKG + "ReadingActivity")
 _IN_ARTICLE = ox.NamedNode(IGFKG + "inArticle")
 _HAS_MENTION = ox.NamedNode(IGFKG + "hasMention")
 _EVIDENCE_SENTENCE = ox.NamedNode(IGFKG + "evidenceSentence")
-_IN_YEARLY = ox.NamedNode(IGFKG + "inYearlyEvidence")
+_IN_YEARLY = (
+    ox.NamedNode(IGFKG + "inYearlyEvidence"),
+    ox.NamedNode(IGFKG + "inYearlyPairEvidence"),
+)
 _HEDGED = ox.NamedNode(IGFKG + "hedged")
 _NEGATED = ox.NamedNode(IGFKG + "negated")
 _TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
@@ -90,8 +94,10 @@ _NEGATED_COUNT = ox.NamedNode(IGFKG + "negatedSentenceCount")
 _COUNTS = (_SENTENCES, _ARTICLES, _HEDGED_COUNT, _NEGATED_COUNT)
 _SHARED = (CANDIDATE, YEARLY)  # IRI prefixes of the nodes articles share
 # Says the evidence graph keeps the counts of its shared nodes (a store read before they were
-# kept is read again from scratch, see `read_store`).
-_FORMAT = ox.Quad(_GRAPH, ox.NamedNode(IGFKG + "evidenceFormat"), ox.Literal("2"), _GRAPH)
+# all kept is read again from scratch, see `read_store`).
+_FORMAT = ox.Quad(
+    _GRAPH, ox.NamedNode(IGFKG + "evidenceFormat"), ox.Literal(EVIDENCE_FORMAT), _GRAPH
+)
 _GRAPHS = sparql.load("igfkg.literature", "read-graphs")
 _ABSTRACTS = sparql.load("igfkg.literature", "read-abstracts")
 _CLEAR = sparql.load("igfkg.literature", "evidence-clear")
@@ -235,7 +241,7 @@ def _counts(quads: list[ox.Quad]) -> Counter[tuple[ox.NamedNode, ox.NamedNode]]:
     articles: set[tuple[ox.NamedNode, object]] = set()
     sentence: object
     for q in quads:
-        if q.predicate == _IN_YEARLY and isinstance(q.object, ox.NamedNode):
+        if q.predicate in _IN_YEARLY and isinstance(q.object, ox.NamedNode):
             node, sentence = q.object, q.subject
         elif q.predicate == _EVIDENCE_SENTENCE and isinstance(q.subject, ox.NamedNode):
             node, sentence = q.subject, q.object

@@ -12,12 +12,16 @@ the same abstract gives the same triples, and a re-read changes only what change
 <igfkg:evidence/15832492/0-14> <igfkg:inArticle> <http://www.ncbi.nlm.nih.gov/pubmed/15832492> .
 
 Each sentence also points at its *yearly evidence* nodes (:func:`yearly_iri`): one per year and
-entity the sentence names. They hold the numbers of their sentences, hedged and negated
-sentences and articles (kept by :mod:`igfkg.literature.evidence`), so an entity's evidence is
-counted by summing a few numbers, whatever the size of the corpus.
+entity the sentence names, and one per year and pair of entities it names together
+(:func:`yearly_pair_iri`). They hold the numbers of their sentences, hedged and negated
+sentences and articles (kept by :mod:`igfkg.literature.evidence`), so an entity's (or a pair's)
+evidence is counted by summing a few numbers whatever the size of the corpus, and its newest
+sentences are found by reading only the years that hold them.
 
 >>> index_keys(["x:b", "x:a", "x:b"])
 ['x:a', 'x:b']
+>>> pair_keys(["x:c", "x:a", "x:b"])
+[('x:a', 'x:b'), ('x:a', 'x:c'), ('x:b', 'x:c')]
 """
 
 from __future__ import annotations
@@ -39,9 +43,12 @@ __all__ = [
     "candidate_iri",
     "candidate_lines",
     "index_keys",
+    "pair_keys",
     "sentence_lines",
     "yearly_iri",
     "yearly_lines",
+    "yearly_pair_iri",
+    "yearly_pair_lines",
 ]
 
 IGFKG = "https://w3id.org/igfkg/"
@@ -148,12 +155,21 @@ def sentence_lines(
         add(f"<{candidate_iri(a, b)}> {_p('evidenceSentence')} {n} .")
     for key in index_keys(concepts):
         add(f"{n} {_p('inYearlyEvidence')} <{yearly_iri(key, year)}> .")
+    for a, b in pair_keys(concepts):
+        add(f"{n} {_p('inYearlyPairEvidence')} <{yearly_pair_iri(a, b, year)}> .")
     return out
 
 
 def index_keys(concepts: Iterable[str]) -> list[str]:
     """The index keys of a sentence naming ``concepts`` (IRIs): each concept's IRI, once."""
     return sorted(set(concepts))
+
+
+def pair_keys(concepts: Iterable[str]) -> list[tuple[str, str]]:
+    """The pairs of entities (IRIs) a sentence naming ``concepts`` names together, each once,
+    its two IRIs in code-point order."""
+    named = index_keys(concepts)
+    return [(a, b) for i, a in enumerate(named) for b in named[i + 1 :]]
 
 
 def yearly_iri(key: str, year: str) -> str:
@@ -167,6 +183,30 @@ def yearly_lines(key: str, year: str) -> list[str]:
     are kept by the store's writer)."""
     y = f"<{yearly_iri(key, year)}>"
     out = [f"{y} {RDF_TYPE} {_p('YearlyEvidence')} .", f"{y} {_p('yearlyEvidenceOf')} <{key}> ."]
+    if year:
+        out.append(f"{y} {_p('indexYear')} {_int(int(year))} .")
+    return out
+
+
+def yearly_pair_iri(a: str, b: str, year: str) -> str:
+    """The yearly evidence node of two entities (IRIs, either order) and a year ("": none).
+
+    >>> yearly_pair_iri("x:a", "x:b", "2001") == yearly_pair_iri("x:b", "x:a", "2001")
+    True
+    """
+    first, second = sorted((a, b))
+    return yearly_iri(f"{first} {second}", year)
+
+
+def yearly_pair_lines(a: str, b: str, year: str) -> list[str]:
+    """N-Triples defining the yearly evidence node of two entities and a year (its counts are
+    kept by the store's writer)."""
+    y = f"<{yearly_pair_iri(a, b, year)}>"
+    out = [
+        f"{y} {RDF_TYPE} {_p('YearlyPairEvidence')} .",
+        f"{y} {_p('yearlyPairEvidenceOf')} <{a}> .",
+        f"{y} {_p('yearlyPairEvidenceOf')} <{b}> .",
+    ]
     if year:
         out.append(f"{y} {_p('indexYear')} {_int(int(year))} .")
     return out
@@ -205,12 +245,17 @@ def article_evidence_lines(
     out: list[str] = []
     pairs: dict[tuple[str, str], None] = {}
     keys: dict[str, None] = {}
+    named: dict[tuple[str, str], None] = {}
     for s in sentences:
         out += sentence_lines(pmid, text, s, activity, year)
         pairs.update(dict.fromkeys(tuple(sorted(p)) for p in s.candidates))  # type: ignore[misc]
-        keys.update(dict.fromkeys(index_keys(c for m in s.mentions for c in m.concepts)))
+        concepts = [c for m in s.mentions for c in m.concepts]
+        keys.update(dict.fromkeys(index_keys(concepts)))
+        named.update(dict.fromkeys(pair_keys(concepts)))
     for a, b in pairs:
         out += candidate_lines(a, b)
     for key in keys:
         out += yearly_lines(key, year)
+    for a, b in named:
+        out += yearly_pair_lines(a, b, year)
     return out
