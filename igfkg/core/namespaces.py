@@ -13,7 +13,6 @@ from __future__ import annotations
 __all__ = [
     "BASE",
     "EVIDENCE_FORMAT",
-    "GRAPH_EVIDENCE",
     "GRAPH_INFERRED",
     "GRAPH_KB",
     "GRAPH_ONTOLOGY",
@@ -34,8 +33,6 @@ GRAPH_KB = BASE + "graph/kb"
 GRAPH_INFERRED = BASE + "graph/inferred"
 #: Ingested literature: one named graph per source file under this prefix.
 GRAPH_SOURCES = BASE + "graph/source/"
-#: Machine-read evidence (``igfkg read``).
-GRAPH_EVIDENCE = BASE + "graph/literature-evidence"
 #: The layout of the evidence graph it writes (``igfkg:evidenceFormat``): 3 keeps the counts of
 #: candidate statements and of yearly evidence per entity and per pair of entities.
 EVIDENCE_FORMAT = "3"
